@@ -1,0 +1,48 @@
+// `verdict` entry point: picks the subcommand and runs it. Nothing else lives here.
+#include <cstring>
+#include <iostream>
+#include <string_view>
+
+#include "cli/commands.hpp"
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: verdict COMMAND [ARGS]
+
+commands:
+  check   FILE [--strict] [--mta postfix|sendmail]   validate a rule file
+  explain CODE... | --list                             explain reply codes ("550", "5.1.1", "452 4.2.2")
+  version                                              print the version
+
+`verdict COMMAND --help` describes each command.
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        std::cerr << kUsage;
+        return 2;
+    }
+    std::string_view cmd = argv[1];
+    // Each command sees argv starting at its own name.
+    int sub_argc = argc - 1;
+    char** sub_argv = argv + 1;
+    try {
+        if (cmd == "check") return verdict::cli::cmd_check(sub_argc, sub_argv);
+        if (cmd == "explain") return verdict::cli::cmd_explain(sub_argc, sub_argv);
+        if (cmd == "version" || cmd == "--version") {
+            std::cout << "verdict 0.1.0\n";
+            return 0;
+        }
+        if (cmd == "help" || cmd == "--help" || cmd == "-h") {
+            std::cout << kUsage;
+            return 0;
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "verdict " << cmd << ": " << e.what() << '\n';
+        return 2;
+    }
+    std::cerr << "verdict: unknown command '" << cmd << "'\n" << kUsage;
+    return 2;
+}
