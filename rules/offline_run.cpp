@@ -2,6 +2,7 @@
 // golden tests.
 #include "rules/offline_run.hpp"
 
+#include "rules/address.hpp"
 #include "rules/printable.hpp"
 
 namespace verdict {
@@ -57,9 +58,9 @@ public:
         msg.declared_size = m.declared_size;
         msg.queue_id = m.queue_id;
         msg.macros = m.macros;
-        emit("mail <" + make_printable(*m.sender) + ">", session_.mail(*m.sender));
+        emit("mail <" + make_printable(strip_angle(*m.sender)) + ">", session_.mail(*m.sender));
         if (session_.message_rejected() || session_.connection_closed()) return;
-        for (const auto& r : m.recipients) emit("rcpt <" + make_printable(r) + ">", session_.rcpt(r));
+        for (const auto& r : m.recipients) emit("rcpt <" + make_printable(strip_angle(r)) + ">", session_.rcpt(r));
         if (session_.message().rcpts.empty()) {
             out.lines.push_back("data: not reached (no recipient accepted)");
             return;

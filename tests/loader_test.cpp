@@ -2,6 +2,11 @@
 // expected diagnostic at the expected position; hostile input never crashes.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
 #include "rules/loader.hpp"
 
 namespace verdict {
@@ -38,6 +43,110 @@ reply = {code=452, enhanced="5.2.2"}
     EXPECT_NE(r.diagnostics.str().find("t.toml:5:15: error: rule 'x': action 'reject' needs a 5xx reply code, not 452"),
               std::string::npos)
         << r.diagnostics.str();
+}
+
+}  // namespace
+}  // namespace verdict
+
+// ---- hostile input -------------------------------------------------------------------
+
+namespace verdict {
+namespace {
+
+std::size_t rss_kib() {
+    std::ifstream s("/proc/self/status");
+    std::string line;
+    while (std::getline(s, line))
+        if (line.rfind("VmRSS:", 0) == 0) return std::stoul(line.substr(6));
+    return 0;
+}
+
+std::string temp_dir() {
+    auto d = std::filesystem::temp_directory_path() / ("verdict-loader-test-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(d);
+    return d.string();
+}
+
+TEST(LoaderHostile, TenMegabyteFileLoads) {
+    std::string text = "[lists]\nbig = [\n";
+    std::size_t i = 0;
+    while (text.size() < 10u << 20) text += "  \"user" + std::to_string(i++) + "@example.org\",\n";
+    text += "]\n[[rule]]\nname = \"r\"\nstage = \"rcpt\"\nmatch.rcpt = { in = \"big\" }\naction = \"reject\"\n";
+    auto r = load_rules_from_string(text, "big.toml");
+    ASSERT_TRUE(r.ruleset) << r.diagnostics.str().substr(0, 500);
+    EXPECT_EQ(r.ruleset->lists.at("big")->entries.size(), i);
+}
+
+TEST(LoaderHostile, DeepNestingIsAnErrorNotACrash) {
+    std::string arrays = "x = " + std::string(100000, '[') + std::string(100000, ']') + "\n";
+    auto a = load_rules_from_string(arrays, "deep.toml");
+    EXPECT_FALSE(a.ruleset);
+    EXPECT_TRUE(a.diagnostics.has_errors());
+    std::string tables = "x = ";
+    for (int k = 0; k < 5000; ++k) tables += "{ a = ";
+    tables += "1";
+    for (int k = 0; k < 5000; ++k) tables += " }";
+    auto t = load_rules_from_string(tables + "\n", "deep2.toml");
+    EXPECT_FALSE(t.ruleset);
+    // Deep any/not nesting inside a rule is bounded too.
+    std::string rule = "[[rule]]\nname=\"r\"\nstage=\"mail\"\nmatch = ";
+    for (int k = 0; k < 40; ++k) rule += "{ not = ";
+    rule += "{ tls = true }";
+    for (int k = 0; k < 40; ++k) rule += " }";
+    auto n = load_rules_from_string(rule + "\n", "deep3.toml");
+    EXPECT_FALSE(n.ruleset);
+    EXPECT_NE(n.diagnostics.str().find("nesting is deeper"), std::string::npos) << n.diagnostics.str();
+}
+
+TEST(LoaderHostile, NulBytesAndInvalidUtf8) {
+    std::string nul("[[rule]]\nname = \"a", 19);
+    nul += std::string(1, '\0') + "b\"\nstage = \"rcpt\"\n";
+    auto a = load_rules_from_string(nul, "nul.toml");
+    EXPECT_FALSE(a.ruleset);
+    EXPECT_NE(a.diagnostics.str().find("nul.toml:2:10: error: TOML syntax"), std::string::npos) << a.diagnostics.str();
+    auto b = load_rules_from_string("[[rule]]\nname = \"\xff\xfe\"\nstage = \"rcpt\"\n", "utf8.toml");
+    EXPECT_FALSE(b.ruleset);
+    EXPECT_TRUE(b.diagnostics.has_errors());
+    // Diagnostics themselves are printable.
+    for (char ch : b.diagnostics.str()) EXPECT_TRUE(ch == '\n' || (ch >= 0x20 && ch < 0x7f));
+}
+
+TEST(LoaderHostile, MillionEntryListFileMemoryProportional) {
+    std::string dir = temp_dir();
+    std::string list = dir + "/million.txt";
+    {
+        std::ofstream out(list);
+        out << "# a million users\n";
+        for (int k = 0; k < 1'000'000; ++k) out << "user" << k << "@example.org\n";
+    }
+    std::ofstream(dir + "/rules.toml") << "[lists]\nu = { file = \"million.txt\" }\n[[rule]]\nname=\"r\"\nstage=\"rcpt\"\n"
+                                          "match.rcpt = { not_in = \"u\" }\naction=\"reject\"\n";
+    const auto file_kib = std::filesystem::file_size(list) / 1024;
+    const auto before = rss_kib();
+    auto r = load_rules(dir + "/rules.toml");
+    ASSERT_TRUE(r.ruleset) << r.diagnostics.str();
+    EXPECT_EQ(r.ruleset->lists.at("u")->entries.size(), 1'000'000u);
+    const auto grown = rss_kib() - before;
+    // Entries are held as strings plus two hash sets: bounded by a small multiple of the file.
+    EXPECT_LT(grown, file_kib * 20) << "RSS grew " << grown << " KiB for a " << file_kib << " KiB list";
+    std::filesystem::remove_all(dir);
+}
+
+TEST(LoaderHostile, AllErrorsReportedNotJustTheFirst) {
+    auto r = load_rules_from_string(R"([[rule]]
+name = "a"
+stage = "rcpt"
+action = "rejct"
+[[rule]]
+name = "a"
+stage = "rcp"
+[[rule]]
+stage = "mail"
+match.bdy = "x"
+)",
+                                    "many.toml");
+    EXPECT_FALSE(r.ruleset);
+    EXPECT_GE(r.diagnostics.errors(), 4u) << r.diagnostics.str();
 }
 
 }  // namespace
