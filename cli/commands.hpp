@@ -7,5 +7,6 @@ namespace verdict::cli {
 int cmd_check(int argc, char** argv);
 int cmd_explain(int argc, char** argv);
 int cmd_test(int argc, char** argv);
+int cmd_serve(int argc, char** argv);
 
 }  // namespace verdict::cli

@@ -10,6 +10,7 @@ namespace {
 constexpr const char* kUsage = R"(usage: verdict COMMAND [ARGS]
 
 commands:
+  serve   --rules FILE [--milter SOCKET] [--foreground]  run the milter daemon
   check   FILE [--strict] [--mta postfix|sendmail]   validate a rule file
   test    RULES SESSION... [--trace]                  run offline SMTP sessions through the rules
   explain CODE... | --list                             explain reply codes ("550", "5.1.1", "452 4.2.2")
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
         if (cmd == "check") return verdict::cli::cmd_check(sub_argc, sub_argv);
         if (cmd == "explain") return verdict::cli::cmd_explain(sub_argc, sub_argv);
         if (cmd == "test") return verdict::cli::cmd_test(sub_argc, sub_argv);
+        if (cmd == "serve") return verdict::cli::cmd_serve(sub_argc, sub_argv);
         if (cmd == "version" || cmd == "--version") {
             std::cout << "verdict 0.1.0\n";
             return 0;

@@ -1,0 +1,129 @@
+// `verdict serve --rules FILE [--milter SOCKET] [--foreground] ...`: the daemon. Loads the
+// rules, starts the front ends, and handles signals in the main thread:
+//   SIGTERM, SIGINT  stop accepting, let in-flight transactions finish, exit 0
+//   SIGUSR1          reload the rule file; on any error the old rules stay active
+//   SIGHUP           logged and otherwise ignored (libmilter would stop on it)
+#include <boost/program_options.hpp>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstring>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "milter/milter_service.hpp"
+#include "rules/loader.hpp"
+
+namespace po = boost::program_options;
+
+namespace verdict::cli {
+
+namespace {
+
+int g_signal_pipe[2] = {-1, -1};  // written by the signal handler, read by the main loop
+
+extern "C" void on_signal(int sig) {
+    const int saved = errno;
+    unsigned char b = static_cast<unsigned char>(sig);
+    [[maybe_unused]] auto n = write(g_signal_pipe[1], &b, 1);
+    errno = saved;
+}
+
+void install_signals() {
+    if (pipe2(g_signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0) throw std::runtime_error("pipe2 failed");
+    struct sigaction sa {};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    for (int s : {SIGTERM, SIGINT, SIGHUP, SIGUSR1}) sigaction(s, &sa, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+    // This thread must take these signals (libmilter's own thread would stop on SIGHUP).
+    sigset_t set;
+    sigemptyset(&set);
+    for (int s : {SIGTERM, SIGINT, SIGHUP, SIGUSR1}) sigaddset(&set, s);
+    pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+}
+
+void reload(const std::string& path, SnapshotHolder& holder, LogSink& log) {
+    LoadResult r = load_rules(path);
+    for (const auto& d : r.diagnostics.items()) (d.severity == Severity::Error ? log.error(d.str()) : log.info(d.str()));
+    if (!r.ruleset) {
+        log.error("reload of " + path + " failed: " + std::to_string(r.diagnostics.errors()) +
+                  " errors; the previous rules stay active");
+        return;
+    }
+    holder.set(r.ruleset);
+    log.info("reloaded " + path + " (" + std::to_string(r.ruleset->rules.size()) + " rules, checksum " +
+             r.ruleset->checksum + ")");
+}
+
+}  // namespace
+
+int cmd_serve(int argc, char** argv) {
+    po::options_description opts("verdict serve --rules FILE [options]");
+    std::string rules_path;
+    milter::Config mc;
+    opts.add_options()("help,h", "show this help")("rules", po::value(&rules_path)->required(), "rule file")(
+        "milter", po::value(&mc.socket)->default_value(mc.socket), "milter socket: unix:/path, inet:PORT@HOST, inet6:PORT@HOST")(
+        "milter-timeout", po::value(&mc.timeout_seconds)->default_value(mc.timeout_seconds), "seconds to wait on the MTA")(
+        "foreground", "stay in the foreground and log to stderr instead of syslog");
+    po::variables_map vm;
+    try {
+        po::store(po::parse_command_line(argc, argv, opts), vm);
+        if (vm.count("help")) {
+            std::cout << opts;
+            return 0;
+        }
+        po::notify(vm);
+    } catch (const po::error& e) {
+        std::cerr << "verdict serve: " << e.what() << '\n' << opts;
+        return 2;
+    }
+    LoadResult r = load_rules(rules_path);
+    std::cerr << r.diagnostics.str();
+    if (!r.ruleset) {
+        std::cerr << "verdict serve: " << rules_path << " not loaded\n";
+        return 1;
+    }
+    const bool foreground = vm.count("foreground") > 0;
+    if (!foreground && daemon(0, 0) != 0) {
+        std::cerr << "verdict serve: cannot detach: " << std::strerror(errno) << '\n';
+        return 1;
+    }
+    LogSink log(foreground, "verdict");
+    SnapshotHolder snapshots(r.ruleset);
+    install_signals();
+    milter::Service service(mc, snapshots, log);
+    std::unique_ptr<milter::Listener> listener;
+    try {
+        listener = std::make_unique<milter::Listener>(service);
+    } catch (const std::exception& e) {
+        log.error(std::string("cannot start: ") + e.what());
+        return 1;
+    }
+    log.info("serving " + rules_path + " (" + std::to_string(r.ruleset->rules.size()) + " rules) on milter " + mc.socket);
+    for (;;) {
+        pollfd p{g_signal_pipe[0], POLLIN, 0};
+        if (poll(&p, 1, -1) < 0 && errno != EINTR) break;
+        unsigned char sig = 0;
+        if (read(g_signal_pipe[0], &sig, 1) != 1) continue;
+        if (sig == SIGHUP) {
+            log.info("SIGHUP ignored: send SIGUSR1 to reload the rules, SIGTERM to stop");
+        } else if (sig == SIGUSR1) {
+            reload(rules_path, snapshots, log);
+        } else if (sig == SIGTERM || sig == SIGINT) {
+            log.info(std::string("stopping on ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
+                     "; in-flight transactions finish first");
+            break;
+        }
+    }
+    listener->stop();
+    int rc = listener->wait();
+    log.info("stopped");
+    return rc == 0 ? 0 : 1;  // MI_SUCCESS
+}
+
+}  // namespace verdict::cli
