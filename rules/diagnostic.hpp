@@ -30,6 +30,7 @@ public:
     void error(const SourcePos& pos, std::string message, std::string hint = {});
     void warning(const SourcePos& pos, std::string message, std::string hint = {});
     void add(Diagnostic d) { items_.push_back(std::move(d)); }
+    Diagnostic* last() { return items_.empty() ? nullptr : &items_.back(); }
 
     const std::vector<Diagnostic>& items() const { return items_; }
     std::size_t errors() const;

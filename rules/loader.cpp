@@ -157,6 +157,40 @@ std::string Loader::resolve(std::string_view file) const {
     return p.string();
 }
 
+// toml++ reports an unclosed string as a control character at the end of the line;
+// say what happened and point at the opening quote instead.
+void Loader::refine_syntax_error(std::string_view text) {
+    Diagnostic* d = diags_.last();
+    if (!d || d->message.find("Error while parsing string") == std::string::npos ||
+        d->message.find("control characters") == std::string::npos || d->pos.line == 0)
+        return;
+    std::size_t start = 0;
+    for (std::uint32_t l = 1; l < d->pos.line; ++l) {
+        start = text.find('\n', start);
+        if (start == std::string_view::npos) return;
+        ++start;
+    }
+    std::string_view line = text.substr(start, text.find('\n', start) - start);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (d->pos.column <= line.size()) return;  // not at the end of the line
+    std::size_t open = std::string_view::npos;
+    bool in = false;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        if (line[i] == '\\' && in) {
+            ++i;
+        } else if (line[i] == '"') {
+            in = !in;
+            if (in) open = i;
+        } else if (line[i] == '#' && !in) {
+            break;
+        }
+    }
+    if (!in || open == std::string_view::npos) return;
+    d->pos.column = static_cast<std::uint32_t>(open + 1);
+    d->message = "TOML syntax: string is not closed before the end of the line";
+    d->hint = "add the closing '\"'";
+}
+
 // ---- settings -------------------------------------------------------------------------
 
 void Loader::load_settings(const toml::table& t) {
@@ -296,14 +330,22 @@ bool Loader::load_reply(const toml::node& n, Rule& r) {
         r.reply = Reply{p->code, std::string(p->enhanced), {std::string(p->text)}};
         return true;
     }
-    auto t = want_table(n, "reply");
-    if (!t) return false;
+    auto t = n.as_table();
+    if (!t) {
+        error(pos(n), "reply must be a preset name or a table, not " + std::string(type_name(n)),
+              "e.g. reply = \"user_unknown\" or reply = { code = 550, enhanced = \"5.1.1\", text = \"...\" }");
+        return false;
+    }
     check_keys(*t, {"code", "enhanced", "text", "preset"}, "reply");
     bool ok = true;
     if (auto pn = t->get("preset")) {
         if (t->get("code") || t->get("enhanced")) {
             error(pos(*pn), "reply gives both 'preset' and a code", "use either preset = \"...\" or code/enhanced");
             ok = false;
+        }
+        if (!pn->is_string()) {
+            want_string(*pn, "reply 'preset'");
+            return false;
         }
         if (!load_reply(*pn, r)) return false;
     } else if (auto c = t->get("code")) {
@@ -312,7 +354,12 @@ bool Loader::load_reply(const toml::node& n, Rule& r) {
             error(pos(*c), "reply code must be an integer, not " + std::string(type_name(*c)), "e.g. code = 550");
             return false;
         }
-        r.reply.code = static_cast<int>(std::clamp<std::int64_t>(i->get(), -1, 1000));
+        if (i->get() < 100 || i->get() > 999) {
+            error(pos(*c), "rule '" + r.name + "': unknown SMTP reply code " + std::to_string(i->get()),
+                  "use a code from `verdict explain --list`, such as 550 or 451");
+            return false;
+        }
+        r.reply.code = static_cast<int>(i->get());
         if (auto e = t->get("enhanced")) {
             if (auto es = want_string(*e, "reply 'enhanced'")) r.reply.enhanced = es->get();
             else ok = false;
@@ -346,8 +393,11 @@ bool Loader::load_reply(const toml::node& n, Rule& r) {
     return ok;
 }
 
-void Loader::validate_rule_reply(const toml::node* reply_node, const toml::table& rule_table, const Rule& r) {
-    ReplyContext ctx{r.action, r.stage, opts_.mta, rs_.settings.defer_connect_decisions};
+void Loader::validate_rule_reply(const toml::node* reply_node, const toml::table& rule_table, const Rule& r,
+                                 bool stage_known, bool action_known) {
+    ReplyContext ctx{action_known ? std::optional<Action>(r.action) : std::nullopt,
+                     stage_known ? std::optional<Stage>(r.stage) : std::nullopt, opts_.mta,
+                     rs_.settings.defer_connect_decisions};
     const toml::node* anchor = reply_node ? reply_node : rule_table.get("action");
     SourcePos whole = anchor ? pos(*anchor) : r.pos;
     for (auto& issue : validate_reply(r.reply, ctx)) {
@@ -369,7 +419,7 @@ void Loader::validate_rule_reply(const toml::node* reply_node, const toml::table
 
 // ---- modifiers ------------------------------------------------------------------------
 
-void Loader::load_modifiers(const toml::table& t, Rule& r) {
+void Loader::load_modifiers(const toml::table& t, Rule& r, bool stage_known) {
     if (auto n = t.get("add_header")) {
         auto one = [&](const toml::node& h) {
             auto ht = want_table(h, "add_header");
@@ -429,7 +479,7 @@ void Loader::load_modifiers(const toml::table& t, Rule& r) {
     });
     if (auto n = t.get("remove_rcpt")) {
         want_bool(*n, "remove_rcpt", r.modifiers.remove_rcpt);
-        if (r.modifiers.remove_rcpt && r.stage != Stage::Rcpt)
+        if (r.modifiers.remove_rcpt && stage_known && r.stage != Stage::Rcpt)
             error(pos(*n), "remove_rcpt removes the current recipient, which exists only at stage 'rcpt'",
                   "set stage = \"rcpt\"");
     }
@@ -475,11 +525,15 @@ void Loader::load_rule(const toml::table& t, std::size_t index) {
     } else {
         error(r.pos, "rule '" + r.name + "' has no 'stage'", "add stage = \"rcpt\" (connect, helo, mail, rcpt, data, header, eom)");
     }
+    bool action_ok = true;
     if (auto n = t.get("action")) {
+        action_ok = false;
         if (auto s = want_string(*n, "rule 'action'")) {
+            action_ok = true;
             if (auto a = parse_action(s->get()))
                 r.action = *a;
             else {
+                action_ok = false;
                 std::string g = closest(s->get(), {"continue", "accept", "reject", "defer", "discard", "quarantine"});
                 error(pos(*n), "unknown action '" + make_printable(s->get(), 64) + "'",
                       g.empty() ? "actions are continue, accept, reject, defer, discard, quarantine"
@@ -501,8 +555,9 @@ void Loader::load_rule(const toml::table& t, std::size_t index) {
     flags.rule_name = r.name;
     if (auto n = t.get("ignore_case")) want_bool(*n, "ignore_case", flags.ignore_case);
     if (auto n = t.get("match_subaddress")) want_bool(*n, "match_subaddress", flags.match_subaddress);
+    if (!stage_ok) flags.stage = Stage::Eom;  // no stage-order errors on top of the stage error
     if (auto n = t.get("match"))
-        if (auto mt = want_table(*n, "rule 'match'"); mt && stage_ok) r.match = load_match(*mt, flags, 0);
+        if (auto mt = want_table(*n, "rule 'match'")) r.match = load_match(*mt, flags, 0);
     const toml::node* reply_node = t.get("reply");
     bool reply_ok = true;
     if (reply_node) {
@@ -511,8 +566,8 @@ void Loader::load_rule(const toml::table& t, std::size_t index) {
         r.reply = default_reply(r.action, r.stage);
         r.reply_defaulted = true;
     }
-    if (reply_ok && stage_ok && (reply_node || sends_reply(r.action))) validate_rule_reply(reply_node, t, r);
-    load_modifiers(t, r);
+    if (reply_ok && (reply_node || sends_reply(r.action))) validate_rule_reply(reply_node, t, r, stage_ok, action_ok);
+    load_modifiers(t, r, stage_ok);
     rs_.rules.push_back(std::move(r));
 }
 
@@ -523,8 +578,9 @@ std::shared_ptr<const Ruleset> Loader::load(std::string_view text) {
         doc = toml::parse(text, path_);
     } catch (const toml::parse_error& e) {
         const auto& s = e.source();
-        error(SourcePos{path_, s.begin.line, s.begin.column}, "TOML syntax: " + make_printable(e.description(), 300),
+        error(SourcePos{path_, s.begin.line, s.begin.column}, "TOML syntax: " + make_printable(e.description(), 300, true),
               "fix the TOML syntax at this position");
+        refine_syntax_error(text);
         return nullptr;
     }
     check_keys(doc, {"settings", "lists", "rule"}, "the rule file");
@@ -574,7 +630,9 @@ Reply default_reply(Action a, Stage s) {
         }
     }
     if (a == Action::Defer) {
-        if (is_connection_stage(s)) return {421, "4.7.0", {"Service temporarily unavailable, try again later"}};
+        // RFC 5321 lists no 4xx but 421 for the greeting, HELO and the DATA command.
+        if (is_connection_stage(s) || s == Stage::Data)
+            return {421, "4.3.2", {"Service temporarily unavailable, try again later"}};
         return {451, "4.7.1", {"Try again later"}};
     }
     return {};

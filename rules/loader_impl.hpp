@@ -56,8 +56,10 @@ private:
     void load_list_file(List& l, const toml::node& file_node);
     void load_rule(const toml::table& t, std::size_t index);
     bool load_reply(const toml::node& n, Rule& r);
-    void validate_rule_reply(const toml::node* reply_node, const toml::table& rule_table, const Rule& r);
-    void load_modifiers(const toml::table& t, Rule& r);
+    void validate_rule_reply(const toml::node* reply_node, const toml::table& rule_table, const Rule& r, bool stage_known,
+                             bool action_known);
+    void load_modifiers(const toml::table& t, Rule& r, bool stage_known);
+    void refine_syntax_error(std::string_view text);
     void finish_lists();
     std::string resolve(std::string_view file) const;
 

@@ -34,7 +34,7 @@ std::shared_ptr<const re2::RE2> Loader::compile_regex(const toml::node& n, bool 
     o.set_max_mem(8 << 20);
     auto re = std::make_shared<const re2::RE2>(s->get(), o);
     if (!re->ok()) {
-        error(pos(n), "invalid RE2 pattern: " + make_printable(re->error(), 200),
+        error(pos(n), "invalid RE2 pattern: " + make_printable(re->error(), 200, true),
               "RE2 has no backreferences or lookaround; check brackets and escapes");
         return nullptr;
     }

@@ -5,12 +5,12 @@
 
 namespace verdict {
 
-std::string make_printable(std::string_view s, std::size_t cap) {
+std::string make_printable(std::string_view s, std::size_t cap, bool keep_backslash) {
     static constexpr char kHex[] = "0123456789abcdef";
     std::string out;
     out.reserve(std::min(s.size(), cap));
     for (unsigned char c : s) {
-        std::size_t need = (c >= 0x20 && c < 0x7f && c != '\\') ? 1 : 4;
+        std::size_t need = (c >= 0x20 && c < 0x7f && (c != '\\' || keep_backslash)) ? 1 : 4;
         if (out.size() + need > cap) {
             while (out.size() + 3 > cap && !out.empty()) out.pop_back();
             out += "...";

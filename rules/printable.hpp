@@ -9,8 +9,9 @@ namespace verdict {
 
 constexpr std::size_t kMaxPrintable = 256;
 
-// Printable ASCII copy of `s`, at most `cap` bytes; "..." marks a cut.
-std::string make_printable(std::string_view s, std::size_t cap = kMaxPrintable);
+// Printable ASCII copy of `s`, at most `cap` bytes; "..." marks a cut. Backslashes are
+// escaped too (\x5c) unless `keep_backslash`, so escapes cannot be forged in logs.
+std::string make_printable(std::string_view s, std::size_t cap = kMaxPrintable, bool keep_backslash = false);
 
 // True when every byte is printable ASCII (0x20-0x7e).
 bool is_printable_ascii(std::string_view s);

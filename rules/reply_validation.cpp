@@ -23,8 +23,8 @@ std::string codes_text(const EnhancedCode& e) {
 // Rule 1 (class agrees with action) and rule 4 (code valid for the stage's command).
 void check_code_for_use(std::vector<ReplyIssue>& out, const Reply& r, const ReplyContext& ctx) {
     const int first = r.code / 100;
-    if (!sends_reply(ctx.action)) {
-        err(out, "action '" + std::string(action_name(ctx.action)) + "' does not send a reply",
+    if (ctx.action && !sends_reply(*ctx.action)) {
+        err(out, "action '" + std::string(action_name(*ctx.action)) + "' does not send a reply",
             "remove 'reply', or use action = \"reject\" (5xx) or \"defer\" (4xx)");
         return;
     }
@@ -37,12 +37,12 @@ void check_code_for_use(std::vector<ReplyIssue>& out, const Reply& r, const Repl
             first == 5 ? "use action = \"reject\" for a 5xx code, or a 4xx code" : "use a 4xx code such as 451",
             ReplyPart::Code);
     const BasicCode* b = find_basic(r.code);
-    if (!b) return;  // reported by check_code_pair
-    const CommandMask cmds = stage_commands(ctx.stage);
+    if (!b || !b->standard || !ctx.stage) return;  // unknown and non-standard codes: reported once elsewhere
+    const CommandMask cmds = stage_commands(*ctx.stage);
     if ((b->commands & cmds) == 0)
         warn(out,
              "reply code " + std::to_string(r.code) + " is not a reply RFC 5321 lists for " + command_list(cmds) +
-                 " (stage '" + std::string(stage_name(ctx.stage)) + "'); it is listed for " + command_list(b->commands),
+                 " (stage '" + std::string(stage_name(*ctx.stage)) + "'); it is listed for " + command_list(b->commands),
              "MTAs differ in how they pass on such codes; `verdict explain " + std::to_string(r.code) +
                  "` shows where it belongs",
              ReplyPart::Code);
@@ -50,19 +50,19 @@ void check_code_for_use(std::vector<ReplyIssue>& out, const Reply& r, const Repl
 
 // Rule 6: what the chosen MTA does with the reply.
 void check_mta(std::vector<ReplyIssue>& out, const Reply& r, const ReplyContext& ctx) {
-    if (!ctx.mta) return;
+    if (!ctx.mta || !ctx.stage) return;
     if (*ctx.mta == Mta::Postfix && !ctx.defer_connect_decisions) {
-        if (ctx.stage == Stage::Connect)
+        if (*ctx.stage == Stage::Connect)
             warn(out, "Postfix replaces the text of a milter's connect-stage rejection with its own",
                  "set settings.defer_connect_decisions = true so the client sees this reply at MAIL");
-        if (ctx.stage == Stage::Helo)
+        if (*ctx.stage == Stage::Helo)
             warn(out, "Postfix applies a milter's HELO rejection only at the next MAIL command",
                  "set settings.defer_connect_decisions = true to make that explicit and keep this text");
     }
-    if (*ctx.mta == Mta::Sendmail && (ctx.stage == Stage::Mail || ctx.stage == Stage::Rcpt) &&
+    if (*ctx.mta == Mta::Sendmail && (*ctx.stage == Stage::Mail || *ctx.stage == Stage::Rcpt) &&
         (r.code == 450 || r.code == 550 || r.code == 553))
         warn(out, "Sendmail prefixes \"<address>... \" to the text of a " + std::to_string(r.code) + " reply at " +
-                      std::string(stage_name(ctx.stage) == "mail" ? "MAIL" : "RCPT"),
+                      std::string(*ctx.stage == Stage::Mail ? "MAIL" : "RCPT"),
              "harmless; word the text so it reads well after the address");
 }
 
@@ -129,7 +129,7 @@ std::vector<ReplyIssue> check_code_pair(int code, const std::string& enhanced) {
             "`verdict explain --list` lists the registered codes", ReplyPart::Enhanced);
         return out;
     }
-    if (b && !reg->basic_codes.empty() && !is_associated(code, *reg))
+    if (b && b->standard && !reg->basic_codes.empty() && !is_associated(code, *reg))
         warn(out,
              "reply code " + std::to_string(code) + " is not among the registry's associated codes for X." +
                  std::to_string(e->subject) + "." + std::to_string(e->detail) + " (" + codes_text(*reg) + ")",
@@ -174,7 +174,7 @@ std::vector<ReplyIssue> check_reply_text(const std::vector<std::string>& lines, 
 std::vector<ReplyIssue> validate_reply(const Reply& r, const ReplyContext& ctx) {
     std::vector<ReplyIssue> out;
     check_code_for_use(out, r, ctx);
-    if (!sends_reply(ctx.action)) return out;
+    if (ctx.action && !sends_reply(*ctx.action)) return out;
     auto pair = check_code_pair(r.code, r.enhanced);
     out.insert(out.end(), pair.begin(), pair.end());
     auto text = check_reply_text(r.lines, r.enhanced);

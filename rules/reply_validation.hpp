@@ -37,8 +37,8 @@ std::vector<ReplyIssue> check_code_pair(int code, const std::string& enhanced);
 std::vector<ReplyIssue> check_reply_text(const std::vector<std::string>& lines, const std::string& enhanced);
 
 struct ReplyContext {
-    Action action;
-    Stage stage;
+    std::optional<Action> action;  // unknown (already reported): action checks skipped
+    std::optional<Stage> stage;    // unknown (already reported): stage checks skipped
     std::optional<Mta> mta;
     bool defer_connect_decisions = false;
 };

@@ -174,7 +174,7 @@ const Case kCases[] = {
     {"no match key always matches", "stage=\"mail\"" REJ, kMsg, "mail <alice@example.net>", "550"},
     // actions, replies, placeholders
     {"defer default", "stage=\"rcpt\"\naction=\"defer\"", kMsg, "rcpt <bob@example.org>", "451 4.7.1"},
-    {"defer at connect default 421", "stage=\"connect\"\naction=\"defer\"", kMsg, "connect 203.0.113.5 [mail.example.net]", "421 4.7.0"},
+    {"defer at connect default 421", "stage=\"connect\"\naction=\"defer\"", kMsg, "connect 203.0.113.5 [mail.example.net]", "421 4.3.2"},
     {"preset", "stage=\"rcpt\"\naction=\"reject\"\nreply=\"user_unknown\"", kMsg, "rcpt <bob@example.org>", "550 5.1.1 User unknown rule=r"},
     {"preset with text", "stage=\"rcpt\"\naction=\"reject\"\nreply={preset=\"user_unknown\", text=\"No {rcpt} here\"}", kMsg,
      "rcpt <bob@example.org>", "550 5.1.1 No bob@example.org here"},
