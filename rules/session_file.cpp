@@ -91,7 +91,10 @@ public:
                 d_.error(pos(*t.get("headers")), "header '" + make_printable(h, 64) + "' has no name", "write \"Name: value\"");
                 continue;
             }
-            m.headers.emplace_back(h.substr(0, colon), h.substr(colon + 1));
+            // Like libmilter, drop the one space after the colon: it is part of the separator.
+            std::string value = h.substr(colon + 1);
+            if (!value.empty() && value[0] == ' ') value.erase(0, 1);
+            m.headers.emplace_back(h.substr(0, colon), std::move(value));
         }
         str(t, "body", m.body);
         macros(t, m.macros);

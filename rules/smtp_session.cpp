@@ -104,6 +104,10 @@ Decision SmtpSession::run(Stage s) {
     }
     Decision skip;
     skip.stage = s;
+    if (pending_) {  // refused at connect, answered at MAIL: HELO rules do not run
+        skip.note = "rule '" + pending_->rule->name + "' will answer at MAIL (defer_connect_decisions)";
+        return skip;
+    }
     if (conn_state_ == ConnState::Accepted) {
         skip.note = "connection accepted by rule '" + conn_rule_->name + "'";
         return skip;
