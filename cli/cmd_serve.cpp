@@ -1,4 +1,4 @@
-// `verdict serve --rules FILE [--milter SOCKET] [--foreground] ...`: the daemon. Loads the
+// `verdict serve --rules FILE [--milter SOCKET] [--policy SOCKET] [--foreground]`: the daemon. Loads the
 // rules, starts the front ends, and handles signals in the main thread:
 //   SIGTERM, SIGINT  stop accepting, let in-flight transactions finish, exit 0
 //   SIGUSR1          reload the rule file; on any error the old rules stay active
@@ -15,6 +15,7 @@
 
 #include "cli/commands.hpp"
 #include "milter/milter_service.hpp"
+#include "policy/server.hpp"
 #include "rules/loader.hpp"
 
 namespace po = boost::program_options;
@@ -66,9 +67,16 @@ int cmd_serve(int argc, char** argv) {
     po::options_description opts("verdict serve --rules FILE [options]");
     std::string rules_path;
     milter::Config mc;
+    policy::Config pc;
     opts.add_options()("help,h", "show this help")("rules", po::value(&rules_path)->required(), "rule file")(
         "milter", po::value(&mc.socket)->default_value(mc.socket), "milter socket: unix:/path, inet:PORT@HOST, inet6:PORT@HOST")(
         "milter-timeout", po::value(&mc.timeout_seconds)->default_value(mc.timeout_seconds), "seconds to wait on the MTA")(
+        "policy", po::value(&pc.socket), "Postfix policy server socket (same syntax); alone, no milter runs")(
+        "policy-threads", po::value(&pc.threads)->default_value(pc.threads), "policy server I/O threads")(
+        "policy-idle-timeout", po::value(&pc.idle_timeout_seconds)->default_value(pc.idle_timeout_seconds),
+        "seconds an idle policy connection stays open")(
+        "policy-max-connections", po::value(&pc.max_connections)->default_value(pc.max_connections),
+        "policy connections accepted at once")(
         "foreground", "stay in the foreground and log to stderr instead of syslog");
     po::variables_map vm;
     try {
@@ -96,15 +104,25 @@ int cmd_serve(int argc, char** argv) {
     LogSink log(foreground, "verdict");
     SnapshotHolder snapshots(r.ruleset);
     install_signals();
+    // The milter runs unless only --policy was given.
+    const bool want_milter = !vm["milter"].defaulted() || pc.socket.empty();
     milter::Service service(mc, snapshots, log);
+    policy::Responder responder(snapshots, log);
     std::unique_ptr<milter::Listener> listener;
+    std::unique_ptr<policy::Server> policy_server;
     try {
-        listener = std::make_unique<milter::Listener>(service);
+        if (!pc.socket.empty()) {
+            policy_server = std::make_unique<policy::Server>(pc, responder, log);
+            policy_server->start();
+        }
+        if (want_milter) listener = std::make_unique<milter::Listener>(service);
     } catch (const std::exception& e) {
         log.error(std::string("cannot start: ") + e.what());
         return 1;
     }
-    log.info("serving " + rules_path + " (" + std::to_string(r.ruleset->rules.size()) + " rules) on milter " + mc.socket);
+    log.info("serving " + rules_path + " (" + std::to_string(r.ruleset->rules.size()) + " rules)" +
+             (want_milter ? " on milter " + mc.socket : std::string()) +
+             (pc.socket.empty() ? std::string() : " on policy " + pc.socket));
     for (;;) {
         pollfd p{g_signal_pipe[0], POLLIN, 0};
         if (poll(&p, 1, -1) < 0 && errno != EINTR) break;
@@ -120,8 +138,12 @@ int cmd_serve(int argc, char** argv) {
             break;
         }
     }
-    listener->stop();
-    int rc = listener->wait();
+    if (policy_server) policy_server->stop();
+    int rc = 0;
+    if (listener) {
+        listener->stop();
+        rc = listener->wait();
+    }
     log.info("stopped");
     return rc == 0 ? 0 : 1;  // MI_SUCCESS
 }

@@ -1,0 +1,41 @@
+// From a policy request to a policy answer, through the same SmtpSession the milter
+// uses. Postfix asks once per SMTP stage; per-message state (recipient count, whitelist,
+// earlier stages) is kept per Postfix "instance" so decisions match the milter's.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "policy/request.hpp"
+#include "rules/decision_log.hpp"
+#include "rules/snapshot.hpp"
+#include "rules/smtp_session.hpp"
+
+namespace verdict::policy {
+
+class Responder {
+public:
+    Responder(SnapshotHolder& snapshots, LogSink& log, std::size_t max_instances = 20000);
+    // The whole answer, "action=...\n\n". Never throws: failures answer per on_error.
+    std::string answer(const Request& r);
+    std::size_t instances() const;
+
+private:
+    struct Instance;
+    std::shared_ptr<Instance> instance_for(const Request& r);
+    std::string respond(Instance& in, const Request& r);
+
+    SnapshotHolder& snapshots_;
+    LogSink& log_;
+    std::size_t max_instances_;
+    mutable std::mutex mu_;
+    std::unordered_map<std::string, std::shared_ptr<Instance>> by_instance_;
+};
+
+// Decision -> Postfix access(5) action (without "action=").
+std::string to_action(const Decision& d);
+
+}  // namespace verdict::policy
