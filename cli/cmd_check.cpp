@@ -1,4 +1,4 @@
-// `verdict check FILE [--strict] [--mta postfix|sendmail]`: load and validate a rule
+// `verdict check FILE [--strict] [--mta postfix|sendmail] [--policy]`: load and validate a rule
 // file, print every diagnostic and a one-line summary. Exit 0 when it loads (and, with
 // --strict, has no warnings), 1 otherwise, 2 on a usage error.
 #include <boost/program_options.hpp>
@@ -33,6 +33,7 @@ int cmd_check(int argc, char** argv) {
     po::options_description opts("verdict check FILE [options]");
     opts.add_options()("help,h", "show this help")("strict", "treat warnings as errors")(
         "mta", po::value<std::string>(), "also warn where this MTA (postfix|sendmail) changes our replies")(
+        "policy", "also warn about rules the Postfix policy server cannot run")(
         "file", po::value<std::string>(), "rule file");
     po::positional_options_description pos;
     pos.add("file", 1);
@@ -60,6 +61,7 @@ int cmd_check(int argc, char** argv) {
             return 2;
         }
     }
+    lo.policy = vm.count("policy") > 0;
     const std::string file = vm["file"].as<std::string>();
     LoadResult r = load_rules(file, lo);
     std::cout << r.diagnostics.str();

@@ -16,7 +16,7 @@
 namespace verdict::policy {
 
 struct Responder::Instance {
-    explicit Instance(std::shared_ptr<const Ruleset> rs) : session(std::move(rs)) {}
+    explicit Instance(std::shared_ptr<const Ruleset> rs) : session(std::move(rs), EvalOptions{false, true}) {}
     std::mutex mu;
     SmtpSession session;
     bool connected = false, greeted = false, mailed = false;

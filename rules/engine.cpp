@@ -226,6 +226,10 @@ Decision evaluate(const Ruleset& rs, Stage stage, const Connection& c, const Mes
     d.stage = stage;
     for (std::size_t idx : rs.by_stage[index(stage)]) {
         const Rule& r = rs.rules[idx];
+        if (o.skip_content && r.content) {
+            if (o.trace) d.trace.push_back({&r, false, "skipped: needs headers or body, which this front end lacks"});
+            continue;
+        }
         std::string why;
         bool hit = match_tree(r.match, stage, c, m, o.trace ? &why : nullptr);
         if (o.trace) {

@@ -31,6 +31,7 @@ struct Decision {
 
 struct EvalOptions {
     bool trace = false;
+    bool skip_content = false;  // front ends without headers/body (policy) skip such rules
 };
 
 Decision evaluate(const Ruleset& rs, Stage stage, const Connection& c, const Message& m, const EvalOptions& o = {});

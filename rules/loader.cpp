@@ -191,6 +191,22 @@ void Loader::refine_syntax_error(std::string_view text) {
     d->hint = "add the closing '\"'";
 }
 
+// What Postfix policy requests cannot carry: headers, body, and message edits other
+// than one PREPEND or BCC per answer.
+void Loader::warn_policy_limits() {
+    for (const auto& r : rs_.rules) {
+        if (r.content)
+            warning(r.pos, "rule '" + r.name + "' runs only in the milter: policy requests carry no headers or body",
+                    "attach verdict as a milter too, or accept that the policy server skips this rule");
+        if (!r.modifiers.remove_headers.empty() || r.modifiers.remove_rcpt)
+            warning(r.pos, "rule '" + r.name + "': the policy server cannot remove headers or recipients",
+                    "only the milter applies remove_header and remove_rcpt");
+        if (r.modifiers.add_headers.size() + r.modifiers.add_rcpts.size() > 1)
+            warning(r.pos, "rule '" + r.name + "': a policy answer carries one PREPEND or BCC; the rest are not applied",
+                    "split the changes over several rules or use the milter");
+    }
+}
+
 // ---- settings -------------------------------------------------------------------------
 
 void Loader::load_settings(const toml::table& t) {
@@ -568,6 +584,14 @@ void Loader::load_rule(const toml::table& t, std::size_t index) {
     }
     if (reply_ok && (reply_node || sends_reply(r.action))) validate_rule_reply(reply_node, t, r, stage_ok, action_ok);
     load_modifiers(t, r, stage_ok);
+    auto uses = [](const MatchNode& n, auto&& self, Field f) -> bool {
+        for (const auto& c : n.conditions)
+            if (c.field == f) return true;
+        for (const auto& ch : n.children)
+            if (self(ch, self, f)) return true;
+        return false;
+    };
+    r.content = r.stage == Stage::Header || uses(r.match, uses, Field::Header) || uses(r.match, uses, Field::Body);
     rs_.rules.push_back(std::move(r));
 }
 
@@ -607,6 +631,7 @@ std::shared_ptr<const Ruleset> Loader::load(std::string_view text) {
                         "use on_error = \"tempfail\" so the MTA retries");
                 break;
             }
+    if (opts_.policy) warn_policy_limits();
     if (diags_.has_errors()) return nullptr;
     for (std::size_t i = 0; i < rs_.rules.size(); ++i) rs_.by_stage[index(rs_.rules[i].stage)].push_back(i);
     char buf[17];

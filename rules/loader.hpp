@@ -19,6 +19,7 @@ namespace verdict {
 
 struct LoadOptions {
     std::optional<Mta> mta;                              // extra warnings for this MTA
+    bool policy = false;                                 // warn about what the policy server cannot do
     std::uint64_t max_rule_file_bytes = 64ull << 20;     // larger files are refused
     std::uint64_t max_list_file_bytes = 1ull << 30;
 };

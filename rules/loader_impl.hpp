@@ -60,6 +60,7 @@ private:
                              bool action_known);
     void load_modifiers(const toml::table& t, Rule& r, bool stage_known);
     void refine_syntax_error(std::string_view text);
+    void warn_policy_limits();
     void finish_lists();
     std::string resolve(std::string_view file) const;
 

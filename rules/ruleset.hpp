@@ -141,6 +141,7 @@ struct Rule {
     Mode mode = Mode::Enforce;
     Reply reply;  // template text; filled with the stage default for reject/defer
     bool reply_defaulted = false;
+    bool content = false;  // needs headers or body (header stage, header or body fields)
     Modifiers modifiers;
 };
 

@@ -195,6 +195,36 @@ TEST(PolicyResponder, EarlierStagesRunWhenOnlyAskedAtRcpt) {
               "action=553 5.1.8 Sender domain rejected\n\n");
 }
 
+TEST(PolicyResponder, ContentRulesAreSkipped) {
+    // A body/header rule would see an empty message in a policy request: it must not run.
+    SnapshotHolder holder(load_rules_from_string(R"([[rule]]
+name = "empty-body"
+stage = "eom"
+match.not = { body = "." }
+action = "reject"
+[[rule]]
+name = "no-subject"
+stage = "eom"
+match.not = { header = { name = "Subject" } }
+action = "reject"
+[[rule]]
+name = "big"
+stage = "eom"
+match.size = { gt = 10 }
+action = "defer"
+)",
+                                                 "c.toml")
+                              .ruleset);
+    LogSink log(true, "test");
+    Responder r(holder, log);
+    Request q{{"request", "smtpd_access_policy"}, {"protocol_state", "END-OF-MESSAGE"}, {"instance", "e1"},
+              {"client_address", "203.0.113.1"}, {"sender", "a@b.example"}, {"size", "5"}};
+    EXPECT_EQ(r.answer(q), "action=DUNNO\n\n");
+    q["instance"] = "e2";
+    q["size"] = "50";
+    EXPECT_EQ(r.answer(q), "action=451 4.7.1 Try again later\n\n");
+}
+
 TEST(PolicyResponder, ActionMapping) {
     Decision d;
     EXPECT_EQ(to_action(d), "DUNNO");
