@@ -72,7 +72,7 @@ void capture_macros(SMFICTX* ctx, const Ruleset& rs, MacroMap& into) {
 }
 
 void log_decision(MilterConnection& c, const Decision& d, bool always = false) {
-    if (!always && d.action == Action::Continue && d.monitor_hits.empty()) return;
+    if (!always && d.action == Action::Continue && d.monitor_hits.empty() && d.modifications.empty()) return;
     current_service()->log.info(
         format_decision("milter", d, c.session.connection(), c.session.message(), c.rcpt));
 }
@@ -218,6 +218,7 @@ sfsistat cb_header(SMFICTX* ctx, char* name, char* value) {
 sfsistat cb_eoh(SMFICTX* ctx) {
     return guarded(ctx, "eoh", [&] {
         MilterConnection& c = ensure(ctx);
+        c.rcpt.clear();  // message-level decisions name no single recipient
         return answer(ctx, c, c.session.end_of_headers());
     });
 }
@@ -236,6 +237,7 @@ sfsistat cb_body(SMFICTX* ctx, unsigned char* data, size_t len) {
 sfsistat cb_eom(SMFICTX* ctx) {
     return guarded(ctx, "eom", [&] {
         MilterConnection& c = ensure(ctx);
+        c.rcpt.clear();
         Message& m = c.session.message();
         std::string qid = symval(ctx, "i");
         if (!qid.empty()) m.queue_id = qid;

@@ -138,7 +138,7 @@ std::string Responder::respond(Instance& in, const Request& r) {
     // Runs one stage; false when it refused (that answer then stands for this request).
     auto step = [&](Decision d) {
         mods.insert(mods.end(), d.modifications.begin(), d.modifications.end());
-        if (d.action != Action::Continue || !d.monitor_hits.empty())
+        if (d.action != Action::Continue || !d.monitor_hits.empty() || !d.modifications.empty())
             log_.info(format_decision("policy", d, c, s.message(), get(r, "recipient")));
         const bool stop = refused(d) || s.connection_closed();
         out = std::move(d);

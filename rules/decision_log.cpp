@@ -44,6 +44,17 @@ std::string format_decision(std::string_view front_end, const Decision& d, const
     field(out, "helo", c.helo.raw);
     field(out, "sender", m.has_sender ? (m.sender.raw.empty() ? "<>" : m.sender.raw) : "-");
     field(out, "rcpt", rcpt.empty() ? "-" : rcpt);
+    if (!d.modifications.empty()) {
+        // add_header:X-Name(rule),remove_rcpt:<a@b>(rule) ...
+        std::string changes;
+        for (const auto& m : d.modifications) {
+            static constexpr const char* kinds[] = {"add_header:", "remove_header:", "add_rcpt:", "remove_rcpt:"};
+            if (!changes.empty()) changes += ',';
+            changes += kinds[static_cast<int>(m.kind)] + m.name;
+            if (m.rule) changes += "(" + m.rule->name + ")";
+        }
+        field(out, "changes", changes);
+    }
     if (!d.monitor_hits.empty()) {
         std::string names;
         for (const Rule* r : d.monitor_hits) names += (names.empty() ? "" : ",") + r->name;
