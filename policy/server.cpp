@@ -62,7 +62,7 @@ private:
             if (st == RequestParser::Status::Error) {
                 ++server_.protocol_errors;
                 log_.error("policy: bad request: " + parser_.error() + "; closing the connection");
-                out_ = "action=451 4.3.0 Malformed policy request\n\n";
+                out_ += "action=451 4.3.0 Malformed policy request\n\n";  // after earlier answers
                 write(/*then_close=*/true);
                 return;
             }
