@@ -282,7 +282,7 @@ TEST(PolicyServer, PipelinedRequestsAnsweredInOrder) {
 
 TEST(PolicyServer, BadInputClosesWithTempfailAndServerLives) {
     ServerFixture f;
-    const std::string bad[] = {"no equals sign\n\n", "a=" + std::string(1000, 'x') + "\n\n", std::string("a=\0\n\n", 5),
+    const std::string bad[] = {"no equals sign\n\n", "a=" + std::string(5000, 'x') + "\n\n", std::string("a=\0\n\n", 5),
                                "\n"};
     for (const auto& b : bad) {
         int fd = f.connect_client();
