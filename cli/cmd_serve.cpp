@@ -1,7 +1,8 @@
-// `verdict serve --rules FILE [--milter SOCKET] [--policy SOCKET] [--foreground]`: the daemon. Loads the
-// rules, starts the front ends, and handles signals in the main thread:
+// `verdict serve --rules FILE [--milter SOCKET] [--policy SOCKET] [--control SOCKET]
+// [--metrics HOST:PORT] [--foreground]`: the daemon. Loads the rules, starts the front
+// ends, the control socket and the metrics endpoint, and handles signals in the main thread:
 //   SIGTERM, SIGINT  stop accepting, let in-flight transactions finish, exit 0
-//   SIGUSR1          reload the rule file; on any error the old rules stay active
+//   SIGUSR1          reload the rule file (as `verdict reload`); on any error the old rules stay
 //   SIGHUP           logged and otherwise ignored (libmilter would stop on it)
 #include <boost/program_options.hpp>
 
@@ -14,6 +15,8 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/control.hpp"
+#include "cli/daemon.hpp"
 #include "milter/milter_service.hpp"
 #include "policy/server.hpp"
 #include "rules/loader.hpp"
@@ -48,19 +51,6 @@ void install_signals() {
     pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
 }
 
-void reload(const std::string& path, SnapshotHolder& holder, LogSink& log) {
-    LoadResult r = load_rules(path);
-    for (const auto& d : r.diagnostics.items()) (d.severity == Severity::Error ? log.error(d.str()) : log.info(d.str()));
-    if (!r.ruleset) {
-        log.error("reload of " + path + " failed: " + std::to_string(r.diagnostics.errors()) +
-                  " errors; the previous rules stay active");
-        return;
-    }
-    holder.set(r.ruleset);
-    log.info("reloaded " + path + " (" + std::to_string(r.ruleset->rules.size()) + " rules, checksum " +
-             r.ruleset->checksum + ")");
-}
-
 }  // namespace
 
 int cmd_serve(int argc, char** argv) {
@@ -68,6 +58,7 @@ int cmd_serve(int argc, char** argv) {
     std::string rules_path;
     milter::Config mc;
     policy::Config pc;
+    std::string control = "unix:/run/verdict/control.sock", metrics_address, log_format = "kv";
     opts.add_options()("help,h", "show this help")("rules", po::value(&rules_path)->required(), "rule file")(
         "milter", po::value(&mc.socket)->default_value(mc.socket), "milter socket: unix:/path, inet:PORT@HOST, inet6:PORT@HOST")(
         "milter-timeout", po::value(&mc.timeout_seconds)->default_value(mc.timeout_seconds), "seconds to wait on the MTA")(
@@ -77,6 +68,9 @@ int cmd_serve(int argc, char** argv) {
         "seconds an idle policy connection stays open")(
         "policy-max-connections", po::value(&pc.max_connections)->default_value(pc.max_connections),
         "policy connections accepted at once")(
+        "control", po::value(&control)->default_value(control), "control socket for `verdict reload`/`status` (\"\" disables)")(
+        "metrics", po::value(&metrics_address), "serve Prometheus metrics on HOST:PORT, e.g. 127.0.0.1:9330")(
+        "log-format", po::value(&log_format)->default_value(log_format), "decision log lines: kv (key=value) or json")(
         "foreground", "stay in the foreground and log to stderr instead of syslog");
     po::variables_map vm;
     try {
@@ -101,18 +95,24 @@ int cmd_serve(int argc, char** argv) {
         std::cerr << "verdict serve: cannot detach: " << std::strerror(errno) << '\n';
         return 1;
     }
-    LogSink log(foreground, "verdict");
-    SnapshotHolder snapshots(r.ruleset);
+    if (log_format != "kv" && log_format != "json") {
+        std::cerr << "verdict serve: --log-format takes kv or json\n";
+        return 2;
+    }
+    LogSink log(foreground, "verdict", log_format == "json" ? LogFormat::Json : LogFormat::KeyValue);
+    Daemon daemon(rules_path, r.ruleset, log);
     install_signals();
     // The milter runs unless only --policy was given.
     const bool want_milter = !vm["milter"].defaulted() || pc.socket.empty();
-    milter::Service service(mc, snapshots, log);
-    policy::Responder responder(snapshots, log);
+    milter::Service service(mc, daemon.snapshots, log, daemon.metrics);
+    policy::Responder responder(daemon.snapshots, log, daemon.metrics);
     std::unique_ptr<milter::Listener> listener;
     std::unique_ptr<policy::Server> policy_server;
+    std::unique_ptr<ControlServer> control_server;
     try {
+        control_server = std::make_unique<ControlServer>(daemon, control, metrics_address);
         if (!pc.socket.empty()) {
-            policy_server = std::make_unique<policy::Server>(pc, responder, log);
+            policy_server = std::make_unique<policy::Server>(pc, responder, log, daemon.metrics);
             policy_server->start();
         }
         if (want_milter) listener = std::make_unique<milter::Listener>(service);
@@ -131,13 +131,14 @@ int cmd_serve(int argc, char** argv) {
         if (sig == SIGHUP) {
             log.info("SIGHUP ignored: send SIGUSR1 to reload the rules, SIGTERM to stop");
         } else if (sig == SIGUSR1) {
-            reload(rules_path, snapshots, log);
+            daemon.reload();
         } else if (sig == SIGTERM || sig == SIGINT) {
             log.info(std::string("stopping on ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
                      "; in-flight transactions finish first");
             break;
         }
     }
+    if (control_server) control_server->stop();
     if (policy_server) policy_server->stop();
     int rc = 0;
     if (listener) {

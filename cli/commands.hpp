@@ -8,5 +8,7 @@ int cmd_check(int argc, char** argv);
 int cmd_explain(int argc, char** argv);
 int cmd_test(int argc, char** argv);
 int cmd_serve(int argc, char** argv);
+int cmd_reload(int argc, char** argv);
+int cmd_status(int argc, char** argv);
 
 }  // namespace verdict::cli

@@ -10,7 +10,11 @@ namespace {
 constexpr const char* kUsage = R"(usage: verdict COMMAND [ARGS]
 
 commands:
-  serve   --rules FILE [--milter SOCKET] [--foreground]  run the milter daemon
+  serve   --rules FILE [--milter SOCKET] [--policy SOCKET] [--control SOCKET]
+          [--metrics HOST:PORT] [--log-format kv|json] [--foreground]
+                                                       run the daemon (milter and/or policy server)
+  reload  [--control SOCKET]                           validated hot reload of the running daemon
+  status  [--control SOCKET]                           rules, reloads, connections, per-rule hits
   check   FILE [--strict] [--mta postfix|sendmail]   validate a rule file
   test    RULES SESSION... [--trace]                  run offline SMTP sessions through the rules
   explain CODE... | --list                             explain reply codes ("550", "5.1.1", "452 4.2.2")
@@ -35,6 +39,8 @@ int main(int argc, char** argv) {
         if (cmd == "explain") return verdict::cli::cmd_explain(sub_argc, sub_argv);
         if (cmd == "test") return verdict::cli::cmd_test(sub_argc, sub_argv);
         if (cmd == "serve") return verdict::cli::cmd_serve(sub_argc, sub_argv);
+        if (cmd == "reload") return verdict::cli::cmd_reload(sub_argc, sub_argv);
+        if (cmd == "status") return verdict::cli::cmd_status(sub_argc, sub_argv);
         if (cmd == "version" || cmd == "--version") {
             std::cout << "verdict 0.1.0\n";
             return 0;

@@ -26,8 +26,10 @@ MilterConnection* get(SMFICTX* ctx) { return static_cast<MilterConnection*>(smfi
 // The context for this connection; created here when negotiate/connect never came.
 MilterConnection& ensure(SMFICTX* ctx) {
     if (auto* c = get(ctx)) return *c;
-    auto* c = new MilterConnection(current_service()->snapshots.get());
+    Service* s = current_service();
+    auto* c = new MilterConnection(s->snapshots.get());
     smfi_setpriv(ctx, c);
+    s->metrics.connection_opened("milter");
     return *c;
 }
 
@@ -72,9 +74,11 @@ void capture_macros(SMFICTX* ctx, const Ruleset& rs, MacroMap& into) {
 }
 
 void log_decision(MilterConnection& c, const Decision& d, bool always = false) {
+    Service* s = current_service();
+    s->metrics.record("milter", d, c.session.last_evaluation());
     if (!always && d.action == Action::Continue && d.monitor_hits.empty() && d.modifications.empty()) return;
-    current_service()->log.info(
-        format_decision("milter", d, c.session.connection(), c.session.message(), c.rcpt));
+    s->log.decision(decision_fields("milter", d, c.session.connection(), c.session.message(), c.rcpt,
+                                    c.session.last_evaluation()));
 }
 
 // Decision -> libmilter status for the stages before end of message. Discard and
@@ -155,7 +159,6 @@ sfsistat cb_negotiate(SMFICTX* ctx, unsigned long f0, unsigned long f1, unsigned
 sfsistat cb_connect(SMFICTX* ctx, char* hostname, _SOCK_ADDR* addr) {
     return guarded(ctx, "connect", [&] {
         MilterConnection& c = ensure(ctx);
-        ++current_service()->connections;
         std::string name = hostname ? hostname : "";
         if (name.empty() || name.front() == '[') name = "unknown";  // Postfix: "[ip]" when unresolved
         capture_macros(ctx, c.session.rules(), c.session.connection().macros);
@@ -270,7 +273,10 @@ sfsistat cb_abort(SMFICTX* ctx) {
 
 sfsistat cb_close(SMFICTX* ctx) {
     return guarded(ctx, "close", [&] {
-        delete get(ctx);  // close may come without connect: get() is then null
+        if (MilterConnection* c = get(ctx)) {  // close may come without connect: then null
+            delete c;
+            current_service()->metrics.connection_closed("milter");
+        }
         smfi_setpriv(ctx, nullptr);
         return SMFIS_CONTINUE;
     });

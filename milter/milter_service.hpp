@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "rules/decision_log.hpp"
+#include "rules/metrics.hpp"
 #include "rules/snapshot.hpp"
 
 namespace verdict::milter {
@@ -22,11 +23,11 @@ struct Config {
 // Shared by every callback. Created once before libmilter starts; the only mutable
 // parts are the atomically swapped snapshot and the counters.
 struct Service {
-    Service(Config c, SnapshotHolder& s, LogSink& l) : config(std::move(c)), snapshots(s), log(l) {}
+    Service(Config c, SnapshotHolder& s, LogSink& l, Metrics& m) : config(std::move(c)), snapshots(s), log(l), metrics(m) {}
     Config config;
     SnapshotHolder& snapshots;
     LogSink& log;
-    std::atomic<unsigned long> connections{0};
+    Metrics& metrics;
     std::atomic<unsigned long> internal_errors{0};
 };
 

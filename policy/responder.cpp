@@ -72,8 +72,8 @@ std::string to_action(const Decision& d) {
     return "DUNNO";
 }
 
-Responder::Responder(SnapshotHolder& snapshots, LogSink& log, std::size_t max_instances)
-    : snapshots_(snapshots), log_(log), max_instances_(max_instances) {}
+Responder::Responder(SnapshotHolder& snapshots, LogSink& log, Metrics& metrics, std::size_t max_instances)
+    : snapshots_(snapshots), log_(log), metrics_(metrics), max_instances_(max_instances) {}
 
 std::size_t Responder::instances() const {
     std::lock_guard lock(mu_);
@@ -138,8 +138,9 @@ std::string Responder::respond(Instance& in, const Request& r) {
     // Runs one stage; false when it refused (that answer then stands for this request).
     auto step = [&](Decision d) {
         mods.insert(mods.end(), d.modifications.begin(), d.modifications.end());
+        metrics_.record("policy", d, s.last_evaluation());
         if (d.action != Action::Continue || !d.monitor_hits.empty() || !d.modifications.empty())
-            log_.info(format_decision("policy", d, c, s.message(), get(r, "recipient")));
+            log_.decision(decision_fields("policy", d, c, s.message(), get(r, "recipient"), s.last_evaluation()));
         const bool stop = refused(d) || s.connection_closed();
         out = std::move(d);
         if (stop) in.refusal = out;

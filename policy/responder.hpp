@@ -11,6 +11,7 @@
 
 #include "policy/request.hpp"
 #include "rules/decision_log.hpp"
+#include "rules/metrics.hpp"
 #include "rules/snapshot.hpp"
 #include "rules/smtp_session.hpp"
 
@@ -18,7 +19,7 @@ namespace verdict::policy {
 
 class Responder {
 public:
-    Responder(SnapshotHolder& snapshots, LogSink& log, std::size_t max_instances = 20000);
+    Responder(SnapshotHolder& snapshots, LogSink& log, Metrics& metrics, std::size_t max_instances = 20000);
     // The whole answer, "action=...\n\n". Never throws: failures answer per on_error.
     std::string answer(const Request& r);
     std::size_t instances() const;
@@ -30,6 +31,7 @@ private:
 
     SnapshotHolder& snapshots_;
     LogSink& log_;
+    Metrics& metrics_;
     std::size_t max_instances_;
     mutable std::mutex mu_;
     std::unordered_map<std::string, std::shared_ptr<Instance>> by_instance_;

@@ -21,13 +21,17 @@ namespace {
 template <typename Socket>
 class Connection : public std::enable_shared_from_this<Connection<Socket>> {
 public:
-    Connection(Socket s, Server& server, Responder& r, LogSink& log, const Config& cfg)
+    Connection(Socket s, Server& server, Responder& r, LogSink& log, Metrics& metrics, const Config& cfg)
         : socket_(std::move(s)), timer_(socket_.get_executor()), server_(server), responder_(r), log_(log),
-          cfg_(cfg), parser_(cfg.limits) {}
-    ~Connection() { --server_.open_connections; }
+          metrics_(metrics), cfg_(cfg), parser_(cfg.limits) {}
+    ~Connection() {
+        --server_.open_connections;
+        metrics_.connection_closed("policy");
+    }
 
     void start() {
         ++server_.open_connections;
+        metrics_.connection_opened("policy");
         read();
     }
 
@@ -61,6 +65,7 @@ private:
             auto st = parser_.feed(data);
             if (st == RequestParser::Status::Error) {
                 ++server_.protocol_errors;
+                metrics_.protocol_error("policy");
                 log_.error("policy: bad request: " + parser_.error() + "; closing the connection");
                 out_ += "action=451 4.3.0 Malformed policy request\n\n";  // after earlier answers
                 write(/*then_close=*/true);
@@ -70,6 +75,7 @@ private:
             Request r = parser_.take();
             if (get(r, "request") != "smtpd_access_policy") {
                 ++server_.protocol_errors;
+                metrics_.protocol_error("policy");
                 log_.error("policy: unknown request type '" + make_printable(get(r, "request"), 60) + "'");
                 out_ += "action=DUNNO\n\n";
                 continue;
@@ -101,6 +107,7 @@ private:
     Server& server_;
     Responder& responder_;
     LogSink& log_;
+    Metrics& metrics_;
     const Config& cfg_;
     RequestParser parser_;
     std::array<char, 4096> buf_{};
@@ -110,11 +117,13 @@ private:
 }  // namespace
 
 struct Server::Impl {
-    Impl(Config c, Server& s, Responder& r, LogSink& l) : cfg(std::move(c)), server(s), responder(r), log(l) {}
+    Impl(Config c, Server& s, Responder& r, LogSink& l, Metrics& m)
+        : cfg(std::move(c)), server(s), responder(r), log(l), metrics(m) {}
     Config cfg;
     Server& server;
     Responder& responder;
     LogSink& log;
+    Metrics& metrics;
     asio::io_context io;
     std::unique_ptr<unix_proto::acceptor> unix_acceptor;
     std::unique_ptr<tcp::acceptor> tcp_acceptor;
@@ -135,7 +144,7 @@ struct Server::Impl {
                 } else {
                     if constexpr (std::is_same_v<Acceptor, tcp::acceptor>) s.set_option(tcp::no_delay(true));
                     std::make_shared<Connection<typename Acceptor::protocol_type::socket>>(std::move(s), server, responder,
-                                                                                           log, cfg)
+                                                                                           log, metrics, cfg)
                         ->start();
                 }
             }
@@ -144,8 +153,8 @@ struct Server::Impl {
     }
 };
 
-Server::Server(Config c, Responder& responder, LogSink& log)
-    : impl_(std::make_unique<Impl>(std::move(c), *this, responder, log)) {
+Server::Server(Config c, Responder& responder, LogSink& log, Metrics& metrics)
+    : impl_(std::make_unique<Impl>(std::move(c), *this, responder, log, metrics)) {
     SocketSpec spec = parse_socket_spec(impl_->cfg.socket);
     if (spec.kind == SocketSpec::Kind::Unix) {
         prepare_unix_socket(spec.path);

@@ -11,6 +11,7 @@
 
 #include "policy/request.hpp"
 #include "policy/responder.hpp"
+#include "rules/metrics.hpp"
 
 namespace verdict::policy {
 
@@ -24,7 +25,8 @@ struct Config {
 
 class Server {
 public:
-    Server(Config c, Responder& responder, LogSink& log);  // binds and listens; throws on failure
+    // Binds and listens; throws on failure. `metrics` counts connections and protocol errors.
+    Server(Config c, Responder& responder, LogSink& log, Metrics& metrics);
     ~Server();
     void start();  // runs the I/O threads
     void stop();   // closes the listener and all connections, joins the threads

@@ -3,6 +3,7 @@
 
 #include <syslog.h>
 
+#include <ctime>
 #include <iostream>
 
 #include "rules/printable.hpp"
@@ -11,64 +12,103 @@ namespace verdict {
 
 namespace {
 
-void field(std::string& out, std::string_view key, std::string_view raw) {
-    std::string v = make_printable(raw, 200);
-    if (!out.empty()) out += ' ';
-    out += key;
-    out += '=';
-    if (v.empty() || v.find_first_of(" \"=") != std::string::npos) {
-        out += '"';
-        for (char c : v) {
-            if (c == '"') out += '\\';
-            out += c;
-        }
-        out += '"';
-    } else {
-        out += v;
+std::string quote_kv(const std::string& v) {
+    if (!v.empty() && v.find_first_of(" \"=") == std::string::npos) return v;
+    std::string out = "\"";
+    for (char c : v) {
+        if (c == '"') out += '\\';
+        out += c;
     }
+    return out + '"';
+}
+
+std::string utc_now() {
+    auto now = std::chrono::system_clock::now();
+    std::time_t t = std::chrono::system_clock::to_time_t(now);
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+ char buf[96];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                  tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+    return buf;
 }
 
 }  // namespace
 
-std::string format_decision(std::string_view front_end, const Decision& d, const Connection& c, const Message& m,
-                            std::string_view rcpt) {
-    std::string out;
-    field(out, "queue_id", m.queue_id.empty() ? "-" : m.queue_id);
-    field(out, "front_end", front_end);
-    field(out, "stage", stage_name(d.stage));
-    field(out, "rule", d.rule ? std::string_view(d.rule->name) : "-");
-    field(out, "action", action_name(d.action));
-    field(out, "code", d.reply.code ? std::to_string(d.reply.code) : "-");
-    field(out, "enhanced", d.reply.enhanced.empty() ? "-" : d.reply.enhanced);
-    field(out, "client_ip", c.client_ip.raw);
-    field(out, "helo", c.helo.raw);
-    field(out, "sender", m.has_sender ? (m.sender.raw.empty() ? "<>" : m.sender.raw) : "-");
-    field(out, "rcpt", rcpt.empty() ? "-" : rcpt);
+LogFields decision_fields(std::string_view front_end, const Decision& d, const Connection& c, const Message& m,
+                          std::string_view rcpt, std::chrono::nanoseconds latency) {
+    LogFields f;
+    auto add = [&](const char* k, std::string_view v) { f.emplace_back(k, make_printable(v, 200)); };
+    add("ts", utc_now());
+    add("queue_id", m.queue_id.empty() ? "-" : m.queue_id);
+    add("front_end", front_end);
+    add("stage", stage_name(d.stage));
+    add("rule", d.rule ? std::string_view(d.rule->name) : "-");
+    add("mode", d.rule || d.monitor_hits.empty() ? "enforce" : "monitor");
+    add("action", action_name(d.action));
+    add("code", d.reply.code ? std::to_string(d.reply.code) : "-");
+    add("enhanced", d.reply.enhanced.empty() ? "-" : d.reply.enhanced);
+    add("client_ip", c.client_ip.raw);
+    add("helo", c.helo.raw);
+    add("sender", m.has_sender ? (m.sender.raw.empty() ? "<>" : std::string_view(m.sender.raw)) : "-");
+    add("rcpt", rcpt.empty() ? "-" : rcpt);
+    add("latency_us", std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(latency).count()));
     if (!d.modifications.empty()) {
-        // add_header:X-Name(rule),remove_rcpt:<a@b>(rule) ...
+        // add_header:X-Name(rule),remove_rcpt:a@b(rule) ...
+        static constexpr const char* kinds[] = {"add_header:", "remove_header:", "add_rcpt:", "remove_rcpt:"};
         std::string changes;
-        for (const auto& m : d.modifications) {
-            static constexpr const char* kinds[] = {"add_header:", "remove_header:", "add_rcpt:", "remove_rcpt:"};
+        for (const auto& mod : d.modifications) {
             if (!changes.empty()) changes += ',';
-            changes += kinds[static_cast<int>(m.kind)] + m.name;
-            if (m.rule) changes += "(" + m.rule->name + ")";
+            changes += kinds[static_cast<int>(mod.kind)] + mod.name;
+            if (mod.rule) changes += "(" + mod.rule->name + ")";
         }
-        field(out, "changes", changes);
+        add("changes", changes);
     }
     if (!d.monitor_hits.empty()) {
         std::string names;
         for (const Rule* r : d.monitor_hits) names += (names.empty() ? "" : ",") + r->name;
-        field(out, "monitor", names);
+        add("monitor", names);
+    }
+    return f;
+}
+
+std::string render_kv(const LogFields& f) {
+    std::string out;
+    for (const auto& [k, v] : f) {
+        if (!out.empty()) out += ' ';
+        out += k + '=' + quote_kv(v);
     }
     return out;
 }
 
-LogSink::LogSink(bool to_stderr, const char* ident) : stderr_(to_stderr) {
+std::string render_json(const LogFields& f) {
+    // Values are printable ASCII already; only '"' and '\\' need escaping.
+    std::string out = "{";
+    for (const auto& [k, v] : f) {
+        if (out.size() > 1) out += ',';
+        out += '"' + k + "\":\"";
+        for (char c : v) {
+            if (c == '"' || c == '\\') out += '\\';
+            out += c;
+        }
+        out += '"';
+    }
+    return out + '}';
+}
+
+std::string format_decision(std::string_view front_end, const Decision& d, const Connection& c, const Message& m,
+                            std::string_view rcpt) {
+    return render_kv(decision_fields(front_end, d, c, m, rcpt));
+}
+
+LogSink::LogSink(bool to_stderr, const char* ident, LogFormat format) : stderr_(to_stderr), format_(format) {
     if (!stderr_) openlog(ident, LOG_PID | LOG_NDELAY, LOG_MAIL);
 }
 
 void LogSink::info(std::string_view line) { write(LOG_INFO, line); }
 void LogSink::error(std::string_view line) { write(LOG_ERR, line); }
+void LogSink::decision(const LogFields& f) { write(LOG_INFO, format_ == LogFormat::Json ? render_json(f) : render_kv(f)); }
 
 void LogSink::write(int priority, std::string_view line) {
     // Lines are built from printable values; this only guards against a stray byte.

@@ -3,28 +3,45 @@
 // quotes is written in double quotes. The sink is syslog (facility mail) or stderr.
 #pragma once
 
+#include <chrono>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "rules/engine.hpp"
 
 namespace verdict {
 
-// front_end: "milter" or "policy"; subject: the stage's argument (recipient at rcpt).
+using LogFields = std::vector<std::pair<std::string, std::string>>;
+
+// The fields of one decision line, in their stable order: ts, queue_id, front_end, stage,
+// rule, mode, action, code, enhanced, client_ip, helo, sender, rcpt, latency_us, then
+// changes and monitor when present. Values are printable and capped.
+LogFields decision_fields(std::string_view front_end, const Decision& d, const Connection& c, const Message& m,
+                          std::string_view rcpt, std::chrono::nanoseconds latency = {});
+std::string render_kv(const LogFields& f);    // key=value key="quoted value"
+std::string render_json(const LogFields& f);  // {"key":"value",...}
+
+// The key=value line (tests and callers that want the text).
 std::string format_decision(std::string_view front_end, const Decision& d, const Connection& c, const Message& m,
                             std::string_view rcpt);
+
+enum class LogFormat { KeyValue, Json };
 
 class LogSink {
 public:
     // stderr when `to_stderr`, else syslog(LOG_MAIL) under `ident`.
-    LogSink(bool to_stderr, const char* ident);
+    LogSink(bool to_stderr, const char* ident, LogFormat format = LogFormat::KeyValue);
     void info(std::string_view line);
     void error(std::string_view line);
+    void decision(const LogFields& f);
 
 private:
     void write(int priority, std::string_view line);
     bool stderr_;
+    LogFormat format_;
     std::mutex mu_;
 };
 

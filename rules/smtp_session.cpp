@@ -84,6 +84,7 @@ void SmtpSession::reset() {
 }
 
 Decision SmtpSession::run(Stage s) {
+    last_eval_ = std::chrono::nanoseconds{0};
     if (conn_state_ == ConnState::Rejected) {
         Decision d = conn_decision_;
         d.stage = s;
@@ -120,7 +121,9 @@ Decision SmtpSession::run(Stage s) {
             return skip;
         }
     }
+    const auto start = std::chrono::steady_clock::now();
     Decision d = evaluate(*rules_, s, conn_, msg_, opts_);
+    last_eval_ = std::chrono::steady_clock::now() - start;
     return is_connection_stage(s) ? connection_stage(std::move(d)) : message_stage(std::move(d));
 }
 

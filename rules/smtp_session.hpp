@@ -6,6 +6,7 @@
 // `verdict test` all use it, so they decide alike.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string_view>
 
@@ -42,6 +43,8 @@ public:
     void reset();
 
     bool connection_closed() const { return conn_state_ == ConnState::Rejected; }
+    // How long the last stage's rule evaluation took (for logs and metrics).
+    std::chrono::nanoseconds last_evaluation() const { return last_eval_; }
     bool message_rejected() const { return msg_state_.rejected; }
 
 private:
@@ -66,6 +69,7 @@ private:
     Decision conn_decision_;           // the connection-level rejection
     std::unique_ptr<Decision> pending_;  // connect/HELO rejection held for MAIL
     MessageState msg_state_;
+    std::chrono::nanoseconds last_eval_{0};
 };
 
 }  // namespace verdict

@@ -128,7 +128,8 @@ action = "reject"
 )";
 
 struct Fixture {
-    Fixture() : holder(load_rules_from_string(kRules, "p.toml").ruleset), log(true, "test"), responder(holder, log) {}
+    Fixture()
+        : holder(load_rules_from_string(kRules, "p.toml").ruleset), log(true, "test"), responder(holder, log, metrics) {}
     std::string ask(const std::string& state, const std::string& instance, std::map<std::string, std::string> extra = {}) {
         Request r{{"request", "smtpd_access_policy"}, {"protocol_state", state},  {"instance", instance},
                   {"client_address", "203.0.113.5"},  {"client_name", "unknown"}, {"helo_name", "mx.example.net"},
@@ -138,6 +139,7 @@ struct Fixture {
     }
     SnapshotHolder holder;
     LogSink log;
+    Metrics metrics;
     Responder responder;
 };
 
@@ -192,7 +194,8 @@ action = "defer"
                                                  "c.toml")
                               .ruleset);
     LogSink log(true, "test");
-    Responder r(holder, log);
+    Metrics metrics;
+    Responder r(holder, log, metrics);
     Request q{{"request", "smtpd_access_policy"}, {"protocol_state", "END-OF-MESSAGE"}, {"instance", "e1"},
               {"client_address", "203.0.113.1"}, {"sender", "a@b.example"}, {"size", "5"}};
     EXPECT_EQ(r.answer(q), "action=DUNNO\n\n");
@@ -228,7 +231,7 @@ struct ServerFixture : Fixture {
         c.idle_timeout_seconds = 1;
         c.max_connections = 50;
         c.limits = Limits{};  // the defaults: 4096-byte lines, 100 attributes, 64 KiB
-        server = std::make_unique<Server>(c, responder, log);
+        server = std::make_unique<Server>(c, responder, log, metrics);
         server->start();
     }
     ~ServerFixture() {

@@ -1,7 +1,7 @@
 -- Body-based rejection at end of message: 554 5.7.0 with the preset's text
 -- (preset virus). The link is split across two body chunks. A clean body on
 -- the same connection is accepted afterwards.
--- log: stage=eom rule=malware-link action=reject code=554 enhanced=5\.7\.0 client_ip=203\.0\.113\.15 
+-- log: stage=eom rule=malware-link mode=\S+ action=reject code=554 enhanced=5\.7\.0 client_ip=203\.0\.113\.15 
 local T = dofile(os.getenv("VERDICT_MT_DIR") .. "/lib/common.lua")
 
 local conn = T.open()

@@ -1,7 +1,7 @@
 -- Connect stage: a whitelisted client (rule trusted-host, action accept) gets
 -- SMFIR_ACCEPT at connection information: no further filtering on this
 -- connection.
--- log: stage=connect rule=trusted-host action=accept code=- enhanced=- client_ip=198\.51\.100\.7 
+-- log: stage=connect rule=trusted-host mode=\S+ action=accept code=- enhanced=- client_ip=198\.51\.100\.7 
 local T = dofile(os.getenv("VERDICT_MT_DIR") .. "/lib/common.lua")
 
 local conn = T.open()

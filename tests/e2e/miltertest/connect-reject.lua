@@ -2,8 +2,8 @@
 -- information with an SMTP reply (SMFIR_REPLYCODE); the refusal sticks to the
 -- connection, so HELO and MAIL on it are refused too. A client just outside the
 -- network is not.
--- log: stage=connect rule=blocked-networks action=reject code=554 enhanced=5\.7\.1 client_ip=192\.0\.2\.66 
--- log: stage=mail rule=blocked-networks action=reject code=554 enhanced=5\.7\.1 client_ip=192\.0\.2\.66 helo=bad\.client\.test sender=probe@example\.com
+-- log: stage=connect rule=blocked-networks mode=\S+ action=reject code=554 enhanced=5\.7\.1 client_ip=192\.0\.2\.66 
+-- log: stage=mail rule=blocked-networks mode=\S+ action=reject code=554 enhanced=5\.7\.1 client_ip=192\.0\.2\.66 helo=bad\.client\.test sender=probe@example\.com
 local T = dofile(os.getenv("VERDICT_MT_DIR") .. "/lib/common.lua")
 
 local conn = T.open()

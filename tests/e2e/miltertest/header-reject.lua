@@ -4,8 +4,8 @@
 --     exact reply is visible;
 --  3. after both refusals (and RSET), a clean message on the same connection
 --     is accepted: nothing of the refused messages is left over.
--- log: stage=header rule=spam-subject action=reject code=550 enhanced=5\.7\.1 client_ip=203\.0\.113\.14 
--- log: stage=eom rule=header-at-eom action=reject code=550 enhanced=5\.7\.1 client_ip=203\.0\.113\.14 
+-- log: stage=header rule=spam-subject mode=\S+ action=reject code=550 enhanced=5\.7\.1 client_ip=203\.0\.113\.14 
+-- log: stage=eom rule=header-at-eom mode=\S+ action=reject code=550 enhanced=5\.7\.1 client_ip=203\.0\.113\.14 
 local T = dofile(os.getenv("VERDICT_MT_DIR") .. "/lib/common.lua")
 
 local conn = T.open()

@@ -1,8 +1,8 @@
 -- HELO stage: a remote client claiming to be one of our hosts is refused
 -- (550 5.7.1 "You are not {helo}"); the refusal sticks to the connection. The
 -- same HELO from loopback passes (match.not client_ip).
--- log: stage=helo rule=forged-helo action=reject code=550 enhanced=5\.7\.1 client_ip=203\.0\.113\.10 helo=mx\.example\.org 
--- log: stage=mail rule=forged-helo action=reject code=550 enhanced=5\.7\.1 client_ip=203\.0\.113\.10 helo=mx\.example\.org sender=probe@example\.com
+-- log: stage=helo rule=forged-helo mode=\S+ action=reject code=550 enhanced=5\.7\.1 client_ip=203\.0\.113\.10 helo=mx\.example\.org 
+-- log: stage=mail rule=forged-helo mode=\S+ action=reject code=550 enhanced=5\.7\.1 client_ip=203\.0\.113\.10 helo=mx\.example\.org sender=probe@example\.com
 local T = dofile(os.getenv("VERDICT_MT_DIR") .. "/lib/common.lua")
 
 local conn = T.open()

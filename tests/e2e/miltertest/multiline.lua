@@ -1,6 +1,6 @@
 -- Multiline reply at end of message: three lines, "550-5.7.1 " on all but the
 -- last, "550 5.7.1 " on the last, CRLF between them, placeholders expanded.
--- log: stage=eom rule=multiline action=reject code=550 enhanced=5\.7\.1 client_ip=203\.0\.113\.16 
+-- log: stage=eom rule=multiline mode=\S+ action=reject code=550 enhanced=5\.7\.1 client_ip=203\.0\.113\.16 
 local T = dofile(os.getenv("VERDICT_MT_DIR") .. "/lib/common.lua")
 
 local conn = T.open()

@@ -3,7 +3,7 @@
 -- reach the MTA as "%%", which the MTA turns back into '%'; a lone '%' makes
 -- Sendmail drop the text. So on the milter wire every '%' is doubled, exactly
 -- once, and nothing else changes.
--- log: stage=eom rule=percent-text action=reject code=550 enhanced=5\.7\.1 client_ip=203\.0\.113\.17 helo=client\.test sender=a%b@example\.com 
+-- log: stage=eom rule=percent-text mode=\S+ action=reject code=550 enhanced=5\.7\.1 client_ip=203\.0\.113\.17 helo=client\.test sender=a%b@example\.com 
 local T = dofile(os.getenv("VERDICT_MT_DIR") .. "/lib/common.lua")
 
 local conn = T.open()

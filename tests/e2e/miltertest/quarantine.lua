@@ -1,7 +1,7 @@
 -- Quarantine: a header-stage rule holds the message; verdict continues at end
 -- of headers and requests quarantine at end of message with the reason
 -- "verdict rule <name>"; the message itself is accepted (held by the MTA).
--- log: stage=eom rule=hold-flagged action=quarantine .*client_ip=203\.0\.113\.19 
+-- log: stage=eom rule=hold-flagged mode=\S+ action=quarantine .*client_ip=203\.0\.113\.19 
 local T = dofile(os.getenv("VERDICT_MT_DIR") .. "/lib/common.lua")
 
 local conn = T.open()

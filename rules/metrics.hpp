@@ -1,0 +1,52 @@
+// Counters of a running daemon: decisions by front end/stage/action/code, rule hits
+// (enforced and monitor mode), evaluation latency, connections, reloads and protocol
+// errors, rendered in the Prometheus text exposition format. Thread-safe; the only
+// mutable state shared between connections besides the rule snapshot.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "rules/engine.hpp"
+
+namespace verdict {
+
+class Metrics {
+public:
+    // One decision as a front end answered it; `latency` is the evaluation time.
+    void record(std::string_view front_end, const Decision& d, std::chrono::nanoseconds latency);
+    void connection_opened(std::string_view front_end);
+    void connection_closed(std::string_view front_end);
+    void protocol_error(std::string_view front_end);
+    void reload(bool ok);
+
+    std::uint64_t rule_hits(std::string_view rule, Mode mode) const;
+    std::uint64_t open_connections(std::string_view front_end) const;
+    std::uint64_t reloads(bool ok) const { return ok ? reloads_ok_ : reloads_failed_; }
+
+    std::string prometheus() const;
+
+    static constexpr std::array<double, 10> kLatencyBuckets = {0.00001, 0.00005, 0.0001, 0.0005, 0.001,
+                                                               0.005,   0.01,    0.05,   0.1,    1.0};
+
+private:
+    void add(std::map<std::string, std::uint64_t>& m, const std::string& key, std::int64_t delta = 1);
+    mutable std::mutex mu_;
+    std::map<std::string, std::uint64_t> decisions_;    // labels -> count
+    std::map<std::string, std::uint64_t> rule_hits_;    // labels -> count
+    std::map<std::string, std::uint64_t> connections_;  // front_end -> total
+    std::map<std::string, std::uint64_t> open_;         // front_end -> open now
+    std::map<std::string, std::uint64_t> errors_;       // front_end -> count
+    std::array<std::uint64_t, kLatencyBuckets.size() + 1> latency_buckets_{};
+    double latency_sum_ = 0;
+    std::uint64_t latency_count_ = 0;
+    std::atomic<std::uint64_t> reloads_ok_{0}, reloads_failed_{0};
+};
+
+}  // namespace verdict
