@@ -85,14 +85,8 @@ bool match_address(const ValueMatcher& v, const Condition& cond, const AddressVa
 bool match_ip(const ValueMatcher& v, const Connection& c) {
     using F = ValueMatcher::Form;
     if (v.form == F::Literals || v.form == F::InList || v.form == F::NotInList) {
-        const auto& nets = v.form == F::Literals ? v.cidrs : v.list->cidrs;
-        bool in = false;
-        if (c.ip)
-            for (const auto& n : nets)
-                if (n.contains(*c.ip)) {
-                    in = true;
-                    break;
-                }
+        const CidrSet& nets = v.form == F::Literals ? v.cidrs : v.list->cidrs;
+        const bool in = c.ip && nets.contains(*c.ip);
         return v.form == F::NotInList ? !in : in;
     }
     return match_text(v, c.client_ip);
@@ -224,7 +218,13 @@ std::string expand_for(std::string_view text, const Rule& r, const Connection& c
 Decision evaluate(const Ruleset& rs, Stage stage, const Connection& c, const Message& m, const EvalOptions& o) {
     Decision d;
     d.stage = stage;
-    for (std::size_t idx : rs.by_stage[index(stage)]) {
+    // With a trace every rule is shown, so the trace visits them all.
+    const bool scan_all = o.no_index || o.trace;
+    std::vector<std::uint32_t> picked;
+    if (!scan_all) rs.prefilter[index(stage)].candidates(stage, c, m, picked);
+    const std::size_t n = scan_all ? rs.by_stage[index(stage)].size() : picked.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t idx = scan_all ? rs.by_stage[index(stage)][i] : picked[i];
         const Rule& r = rs.rules[idx];
         if (o.skip_content && r.content) {
             if (o.trace) d.trace.push_back({&r, false, "skipped: needs headers or body, which this front end lacks"});

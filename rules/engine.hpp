@@ -32,6 +32,7 @@ struct Decision {
 struct EvalOptions {
     bool trace = false;
     bool skip_content = false;  // front ends without headers/body (policy) skip such rules
+    bool no_index = false;      // visit every rule of the stage (the reference for tests)
 };
 
 Decision evaluate(const Ruleset& rs, Stage stage, const Connection& c, const Message& m, const EvalOptions& o = {});

@@ -312,7 +312,7 @@ void Loader::finish_lists() {
             for (std::size_t i = 0; i < l->entries.size(); ++i) {
                 auto c = parse_cidr(l->entries[i]);
                 if (c.cidr) {
-                    l->cidrs.push_back(*c.cidr);
+                    l->cidrs.add(*c.cidr);
                     continue;
                 }
                 if (++bad > 10) continue;  // the first ten say enough
@@ -634,6 +634,7 @@ std::shared_ptr<const Ruleset> Loader::load(std::string_view text) {
     if (opts_.policy) warn_policy_limits();
     if (diags_.has_errors()) return nullptr;
     for (std::size_t i = 0; i < rs_.rules.size(); ++i) rs_.by_stage[index(rs_.rules[i].stage)].push_back(i);
+    for (Stage s : kAllStages) rs_.prefilter[index(s)].build(rs_, rs_.by_stage[index(s)]);
     char buf[17];
     std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(checksum_));
     rs_.checksum = buf;

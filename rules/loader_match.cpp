@@ -75,7 +75,7 @@ bool Loader::load_literal(const FieldInfo& fi, const toml::node& n, const RuleFl
                   "e.g. \"192.0.2.0/24\", \"2001:db8::/32\" or \"192.0.2.7\"");
             return false;
         }
-        out.cidrs.push_back(*c.cidr);
+        out.cidrs.add(*c.cidr);
         return true;
     }
     out.literals.push_back(normalise_literal(fi, f, s->get()));

@@ -14,9 +14,11 @@
 #include <vector>
 
 #include "rules/action.hpp"
+#include "rules/cidr_set.hpp"
 #include "rules/diagnostic.hpp"
 #include "rules/ip_address.hpp"
 #include "rules/reply.hpp"
+#include "rules/rule_index.hpp"
 #include "rules/stage.hpp"
 
 namespace re2 {
@@ -69,7 +71,7 @@ struct List {
     std::unordered_set<std::string> exact;  // entries as written
     std::unordered_set<std::string> folded; // lower-cased (built when a rule needs it)
     std::unordered_set<std::string> addresses;  // domain lower-cased (built when needed)
-    std::vector<Cidr> cidrs;                // parsed networks (built when client_ip uses it)
+    CidrSet cidrs;                          // parsed networks (built when client_ip uses it)
 };
 
 // ---- value forms ------------------------------------------------------------------------
@@ -81,7 +83,7 @@ struct ValueMatcher {
     bool fold = false;                      // subject and operands compared lower-cased
     bool address = false;                   // subject is an address (domain folded)
     std::vector<std::string> literals;      // normalised
-    std::vector<Cidr> cidrs;                // literals of client_ip
+    CidrSet cidrs;                          // literals of client_ip
     std::shared_ptr<const re2::RE2> regex;
     std::shared_ptr<const List> list;
     std::string suffix;                     // normalised
@@ -167,6 +169,7 @@ struct Ruleset {
     std::map<std::string, std::shared_ptr<const List>> lists;
     std::vector<Rule> rules;
     std::array<std::vector<std::size_t>, kStageCount> by_stage;  // indexes into rules
+    std::array<StageIndex, kStageCount> prefilter;                // per stage
     std::set<std::string> macros;                                 // macro names rules read
     std::uint32_t fields = 0;                                     // bit per Field used
 

@@ -1,0 +1,33 @@
+// A set of networks answering "does any contain this address?" in a few hash look-ups:
+// one hash set of masked network addresses per prefix length in use, so 100k CIDRs cost
+// at most 33 (IPv4) or 129 (IPv6) look-ups, usually a handful.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "rules/ip_address.hpp"
+
+namespace verdict {
+
+class CidrSet {
+public:
+    void add(const Cidr& c);
+    bool contains(const IpAddress& a) const;
+    std::size_t size() const { return count_; }
+    bool empty() const { return count_ == 0; }
+
+private:
+    // Key: the masked address bytes (4 or 16) as a string.
+    struct Level {
+        int prefix;
+        std::unordered_set<std::string> nets;
+    };
+    std::vector<Level> v4_, v6_;  // sorted by prefix, longest first
+    std::size_t count_ = 0;
+};
+
+}  // namespace verdict
