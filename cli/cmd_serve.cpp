@@ -17,6 +17,7 @@
 #include "cli/commands.hpp"
 #include "cli/control.hpp"
 #include "cli/daemon.hpp"
+#include "cli/file_watch.hpp"
 #include "milter/milter_service.hpp"
 #include "policy/server.hpp"
 #include "rules/loader.hpp"
@@ -71,6 +72,7 @@ int cmd_serve(int argc, char** argv) {
         "control", po::value(&control)->default_value(control), "control socket for `verdict reload`/`status` (\"\" disables)")(
         "metrics", po::value(&metrics_address), "serve Prometheus metrics on HOST:PORT, e.g. 127.0.0.1:9330")(
         "log-format", po::value(&log_format)->default_value(log_format), "decision log lines: kv (key=value) or json")(
+        "watch", "reload when the rule file or a list file changes (inotify, debounced 0.5 s)")(
         "foreground", "stay in the foreground and log to stderr instead of syslog");
     po::variables_map vm;
     try {
@@ -123,11 +125,37 @@ int cmd_serve(int argc, char** argv) {
     log.info("serving " + rules_path + " (" + std::to_string(r.ruleset->rules.size()) + " rules)" +
              (want_milter ? " on milter " + mc.socket : std::string()) +
              (pc.socket.empty() ? std::string() : " on policy " + pc.socket));
+    // --watch: the files of the active snapshot, re-read after each reload.
+    std::unique_ptr<FileWatch> watch;
+    auto watched_files = [&] {
+        std::vector<std::string> files{rules_path};
+        for (const auto& [name, list] : daemon.snapshots.get()->lists)
+            if (!list->file.empty()) files.push_back(list->file);
+        return files;
+    };
+    if (vm.count("watch")) {
+        watch = std::make_unique<FileWatch>();
+        watch->watch(watched_files());
+    }
+    bool change_pending = false;
     for (;;) {
-        pollfd p{g_signal_pipe[0], POLLIN, 0};
-        if (poll(&p, 1, -1) < 0 && errno != EINTR) break;
+        pollfd p[2] = {{g_signal_pipe[0], POLLIN, 0}, {watch ? watch->fd() : -1, POLLIN, 0}};
+        const int timeout_ms = change_pending ? 500 : -1;  // debounce bursts of writes
+        const int ready = poll(p, watch ? 2 : 1, timeout_ms);
+        if (ready < 0 && errno != EINTR) break;
+        if (watch && (p[1].revents & POLLIN) && watch->changed()) {
+            change_pending = true;
+            continue;
+        }
+        if (ready == 0 && change_pending) {
+            change_pending = false;
+            log.info("rule files changed; reloading");
+            daemon.reload();
+            watch->watch(watched_files());
+            continue;
+        }
         unsigned char sig = 0;
-        if (read(g_signal_pipe[0], &sig, 1) != 1) continue;
+        if (!(p[0].revents & POLLIN) || read(g_signal_pipe[0], &sig, 1) != 1) continue;
         if (sig == SIGHUP) {
             log.info("SIGHUP ignored: send SIGUSR1 to reload the rules, SIGTERM to stop");
         } else if (sig == SIGUSR1) {

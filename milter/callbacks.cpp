@@ -206,6 +206,7 @@ sfsistat cb_data(SMFICTX* ctx) {
     return guarded(ctx, "data", [&] {
         MilterConnection& c = ensure(ctx);
         c.rcpt.clear();
+        if (std::string q = symval(ctx, "i"); !q.empty()) c.session.message().queue_id = q;  // Postfix: from DATA on
         return answer(ctx, c, c.session.data());
     });
 }
@@ -222,6 +223,7 @@ sfsistat cb_eoh(SMFICTX* ctx) {
     return guarded(ctx, "eoh", [&] {
         MilterConnection& c = ensure(ctx);
         c.rcpt.clear();  // message-level decisions name no single recipient
+        if (std::string q = symval(ctx, "i"); !q.empty()) c.session.message().queue_id = q;
         return answer(ctx, c, c.session.end_of_headers());
     });
 }

@@ -28,7 +28,7 @@ constexpr std::array<const char*, 7> kBaseMacros = {
     "{tls_version} {cipher}",                                // SMFIM_HELO
     "i {auth_authen} {mail_addr} {tls_version}",             // SMFIM_ENVFROM
     "i {rcpt_addr}",                                         // SMFIM_ENVRCPT
-    "i",                                                     // SMFIM_DATA
+    "i",                                                     // SMFIM_DATA (Postfix: queue id from here on)
     "i",                                                     // SMFIM_EOM
     "i",                                                     // SMFIM_EOH
 };

@@ -179,7 +179,10 @@ std::string Responder::respond(Instance& in, const Request& r) {
             default: return true;
         }
     }();
-    if (ok) out.modifications = std::move(mods);
+    // Postfix accepts PREPEND and BCC only before end of data: changes queued by eom rules
+    // cannot be applied here (verdict check --policy warns about such rules).
+    if (ok && *target != Stage::Eom) out.modifications = std::move(mods);
+    if (*target == Stage::Eom) out.modifications.clear();
     // A refused recipient refuses only itself.
     if (out.stage == Stage::Rcpt && !s.connection_closed()) in.refusal.reset();
     return to_action(out);

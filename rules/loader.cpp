@@ -201,7 +201,10 @@ void Loader::warn_policy_limits() {
         if (!r.modifiers.remove_headers.empty() || r.modifiers.remove_rcpt)
             warning(r.pos, "rule '" + r.name + "': the policy server cannot remove headers or recipients",
                     "only the milter applies remove_header and remove_rcpt");
-        if (r.modifiers.add_headers.size() + r.modifiers.add_rcpts.size() > 1)
+        if (r.stage == Stage::Eom && (!r.modifiers.add_headers.empty() || !r.modifiers.add_rcpts.empty()))
+            warning(r.pos, "rule '" + r.name + "': Postfix takes no PREPEND or BCC from end-of-data policy answers",
+                    "queue the change at an earlier stage (e.g. rcpt), or use the milter");
+        else if (r.modifiers.add_headers.size() + r.modifiers.add_rcpts.size() > 1)
             warning(r.pos, "rule '" + r.name + "': a policy answer carries one PREPEND or BCC; the rest are not applied",
                     "split the changes over several rules or use the milter");
     }

@@ -59,6 +59,14 @@ void check_mta(std::vector<ReplyIssue>& out, const Reply& r, const ReplyContext&
             warn(out, "Postfix applies a milter's HELO rejection only at the next MAIL command",
                  "set settings.defer_connect_decisions = true to make that explicit and keep this text");
     }
+    if (*ctx.mta == Mta::Sendmail && !ctx.defer_connect_decisions) {
+        if (*ctx.stage == Stage::Connect)
+            warn(out, "Sendmail drops the text of a milter's connect-stage rejection (the client sees its own 554/550)",
+                 "set settings.defer_connect_decisions = true so the client sees this reply at MAIL");
+        if (*ctx.stage == Stage::Helo)
+            warn(out, "Sendmail applies a milter's HELO rejection only at the next MAIL command",
+                 "set settings.defer_connect_decisions = true to make that explicit");
+    }
     if (*ctx.mta == Mta::Sendmail && (*ctx.stage == Stage::Mail || *ctx.stage == Stage::Rcpt) &&
         (r.code == 450 || r.code == 550 || r.code == 553))
         warn(out, "Sendmail prefixes \"<address>... \" to the text of a " + std::to_string(r.code) + " reply at " +
