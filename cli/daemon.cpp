@@ -34,7 +34,11 @@ ReloadResult Daemon::reload() {
     LoadResult r = load_rules(rules_path);
     ReloadResult out;
     out.report = r.diagnostics.str();
-    for (const auto& d : r.diagnostics.items()) (d.severity == Severity::Error ? log.error(d.str()) : log.info(d.str()));
+    for (const auto& d : r.diagnostics.items()) {
+        std::string line = d.str();  // one log line: the hint follows after " -- "
+        if (auto nl = line.find("\n  hint: "); nl != std::string::npos) line.replace(nl, 9, " -- hint: ");
+        (d.severity == Severity::Error ? log.error(line) : log.info(line));
+    }
     const auto now = std::chrono::system_clock::now();
     if (!r.ruleset) {
         metrics.reload(false);
