@@ -18,6 +18,7 @@
 #include "cli/control.hpp"
 #include "cli/daemon.hpp"
 #include "cli/file_watch.hpp"
+#include "cli/privileges.hpp"
 #include "milter/milter_service.hpp"
 #include "policy/server.hpp"
 #include "rules/loader.hpp"
@@ -60,6 +61,7 @@ int cmd_serve(int argc, char** argv) {
     milter::Config mc;
     policy::Config pc;
     std::string control = "unix:/run/verdict/control.sock", metrics_address, log_format = "kv";
+    std::string user = "verdict", socket_group;
     opts.add_options()("help,h", "show this help")("rules", po::value(&rules_path)->required(), "rule file")(
         "milter", po::value(&mc.socket)->default_value(mc.socket), "milter socket: unix:/path, inet:PORT@HOST, inet6:PORT@HOST")(
         "milter-timeout", po::value(&mc.timeout_seconds)->default_value(mc.timeout_seconds), "seconds to wait on the MTA")(
@@ -72,6 +74,10 @@ int cmd_serve(int argc, char** argv) {
         "control", po::value(&control)->default_value(control), "control socket for `verdict reload`/`status` (\"\" disables)")(
         "metrics", po::value(&metrics_address), "serve Prometheus metrics on HOST:PORT, e.g. 127.0.0.1:9330")(
         "log-format", po::value(&log_format)->default_value(log_format), "decision log lines: kv (key=value) or json")(
+        "user", po::value(&user)->default_value(user), "drop root to this user once the sockets are open")(
+        "socket-group", po::value(&socket_group), "group of the milter/policy sockets (default: the user's group); "
+                                                  "the MTA must be in it, e.g. postfix")(
+        "allow-root", "keep running as root (not recommended)")(
         "watch", "reload when the rule file or a list file changes (inotify, debounced 0.5 s)")(
         "foreground", "stay in the foreground and log to stderr instead of syslog");
     po::variables_map vm;
@@ -90,6 +96,19 @@ int cmd_serve(int argc, char** argv) {
     std::cerr << r.diagnostics.str();
     if (!r.ruleset) {
         std::cerr << "verdict serve: " << rules_path << " not loaded\n";
+        return 1;
+    }
+    // Rule and list files others could change are refused before anything starts.
+    std::vector<std::string> rule_files{rules_path};
+    for (const auto& [name, list] : r.ruleset->lists)
+        if (!list->file.empty()) rule_files.push_back(list->file);
+    const bool as_root = geteuid() == 0, allow_root = vm.count("allow-root") > 0;
+    Identity identity;
+    try {
+        check_files_safe(rule_files);
+        if (as_root && !allow_root) identity = resolve_identity(user, socket_group);
+    } catch (const std::exception& e) {
+        std::cerr << "verdict serve: " << e.what() << '\n';
         return 1;
     }
     const bool foreground = vm.count("foreground") > 0;
@@ -118,6 +137,17 @@ int cmd_serve(int argc, char** argv) {
             policy_server->start();
         }
         if (want_milter) listener = std::make_unique<milter::Listener>(service);
+        if (as_root && !allow_root) {
+            // Sockets exist now: give them to the daemon's user and the MTA's group, then drop root.
+            std::vector<std::string> sockets;
+            for (const auto& spec : {want_milter ? mc.socket : std::string(), pc.socket, control})
+                if (spec.rfind("unix:", 0) == 0 || spec.rfind("local:", 0) == 0) sockets.push_back(spec.substr(spec.find(':') + 1));
+            hand_over_sockets(sockets, identity);
+            drop_to(identity);
+            log.info("running as user " + identity.user);
+        } else if (as_root) {
+            log.info("running as root (--allow-root)");
+        }
     } catch (const std::exception& e) {
         log.error(std::string("cannot start: ") + e.what());
         return 1;

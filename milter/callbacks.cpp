@@ -15,6 +15,7 @@
 #include "milter/milter_service.hpp"
 #include "milter/negotiation.hpp"
 #include "milter/reply_wire.hpp"
+#include "rules/address.hpp"
 #include "rules/printable.hpp"
 
 namespace verdict::milter {
@@ -197,7 +198,7 @@ sfsistat cb_envrcpt(SMFICTX* ctx, char** argv) {
         Message& m = c.session.message();
         if (m.queue_id.empty()) m.queue_id = symval(ctx, "i");
         capture_macros(ctx, c.session.rules(), m.macros);
-        c.rcpt = argv && argv[0] ? argv[0] : "";
+        c.rcpt = canonical_address(argv && argv[0] ? argv[0] : "");
         return answer(ctx, c, c.session.rcpt(c.rcpt));
     });
 }

@@ -191,9 +191,17 @@ std::string Responder::respond(Instance& in, const Request& r) {
 std::string Responder::answer(const Request& r) {
     try {
         auto in = instance_for(r);
-        std::lock_guard lock(in->mu);
-        in->used = std::chrono::steady_clock::now();
-        return "action=" + respond(*in, r) + "\n\n";
+        std::string out;
+        {
+            std::lock_guard lock(in->mu);
+            in->used = std::chrono::steady_clock::now();
+            out = "action=" + respond(*in, r) + "\n\n";
+        }
+        if (get(r, "protocol_state") == "END-OF-MESSAGE" && !get(r, "instance").empty()) {
+            std::lock_guard lock(mu_);  // the message is done: forget its state
+            by_instance_.erase(std::string(get(r, "instance")));
+        }
+        return out;
     } catch (const std::exception& e) {
         log_.error(std::string("policy: internal error: ") + make_printable(e.what()));
         Reply f = failure_reply(snapshots_.get()->settings.on_error);

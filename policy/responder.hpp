@@ -19,7 +19,9 @@ namespace verdict::policy {
 
 class Responder {
 public:
-    Responder(SnapshotHolder& snapshots, LogSink& log, Metrics& metrics, std::size_t max_instances = 20000);
+    // Per-message state lives until END-OF-MESSAGE is answered, or until `max_instances`
+    // is exceeded, when the least recently used half is dropped (bounded memory).
+    Responder(SnapshotHolder& snapshots, LogSink& log, Metrics& metrics, std::size_t max_instances = 10000);
     // The whole answer, "action=...\n\n". Never throws: failures answer per on_error.
     std::string answer(const Request& r);
     std::size_t instances() const;

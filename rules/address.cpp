@@ -10,6 +10,23 @@ std::string_view strip_angle(std::string_view a) {
     return a;
 }
 
+std::string canonical_address(std::string_view a) {
+    a = strip_angle(a);
+    // RFC 5321 source route: "@one,@two:local@domain".
+    if (!a.empty() && a.front() == '@')
+        if (auto colon = a.find(':'); colon != std::string_view::npos) a.remove_prefix(colon + 1);
+    auto at = a.rfind('@');
+    std::string_view local = at == std::string_view::npos ? a : a.substr(0, at);
+    if (local.size() < 2 || local.front() != '"' || local.back() != '"') return std::string(a);
+    std::string out;
+    for (std::size_t i = 1; i + 1 < local.size(); ++i) {
+        if (local[i] == '\\' && i + 2 < local.size()) ++i;  // quoted-pair
+        out += local[i];
+    }
+    if (at != std::string_view::npos) out += a.substr(at);
+    return out;
+}
+
 AddressParts split_address(std::string_view addr) {
     auto at = addr.rfind('@');
     if (at == std::string_view::npos) return {addr, {}};

@@ -10,6 +10,11 @@ namespace verdict {
 // "<a@b>" -> "a@b"; "<>" -> "" (the null sender). Other text is returned as given.
 std::string_view strip_angle(std::string_view addr);
 
+// The address as MTAs hand it to policy servers: angle brackets and a source route
+// ("@relay:") dropped, a quoted local part unquoted ("x y"@d -> x y@d). Rules compare
+// this form, so quoting or routing an address cannot slip past a rule.
+std::string canonical_address(std::string_view addr);
+
 struct AddressParts {
     std::string_view local;
     std::string_view domain;  // empty when there is no '@'

@@ -12,7 +12,7 @@ void TextValue::set(std::string_view v) {
 }
 
 void AddressValue::set(std::string_view v) {
-    raw.assign(strip_angle(v));
+    raw = canonical_address(v);
     AddressParts p = split_address(raw);
     bool has_at = raw.rfind('@') != std::string::npos;
     local.assign(p.local);

@@ -4,6 +4,7 @@
 // with `want`.
 #include <gtest/gtest.h>
 
+#include "rules/address.hpp"
 #include "rules/loader.hpp"
 #include "rules/offline_run.hpp"
 #include "rules/session_file.hpp"
@@ -235,6 +236,30 @@ TEST(EngineBody, PatternAcrossChunks) {
     Case c{"chunks", "stage=\"eom\"\nmatch.body={regex=\"SPLIT-HERE\"}" REJ, session.c_str(), "eom", "550 5.7.1"};
     EXPECT_TRUE(result_ok(run_case(c), c.want)) << run_case(c);
 }
+
+}  // namespace
+}  // namespace verdict
+
+namespace verdict {
+namespace {
+
+// Quoted local parts and source routes are compared in their canonical form, as Postfix
+// hands them to policy servers, so they cannot slip past a rule.
+struct AddrCase {
+    const char* in;
+    const char* canonical;
+};
+class CanonicalAddress : public testing::TestWithParam<AddrCase> {};
+TEST_P(CanonicalAddress, Forms) { EXPECT_EQ(canonical_address(GetParam().in), GetParam().canonical); }
+INSTANTIATE_TEST_SUITE_P(Address, CanonicalAddress,
+                         testing::Values(AddrCase{"<nobody@example.org>", "nobody@example.org"},
+                                         AddrCase{"<\"nobody\"@example.org>", "nobody@example.org"},
+                                         AddrCase{"<@relay.test:nobody@example.org>", "nobody@example.org"},
+                                         AddrCase{"<@a.test,@b.test:x@example.org>", "x@example.org"},
+                                         AddrCase{"\"x y\"@example.org", "x y@example.org"},
+                                         AddrCase{"\"a\\\"b\"@example.org", "a\"b@example.org"},
+                                         AddrCase{"<>", ""}, AddrCase{"\"\"@example.org", "@example.org"},
+                                         AddrCase{"plain", "plain"}));
 
 }  // namespace
 }  // namespace verdict

@@ -1,6 +1,6 @@
 -- mode = "monitor": the rule (reject + add_header) matches and is logged as a
 -- monitor hit, but the recipient continues and nothing is added.
--- log: stage=rcpt rule=- mode=\S+ action=continue .*rcpt=<watched@example\.net> latency_us=[0-9]+ monitor=watch-only$
+-- log: stage=rcpt rule=- mode=\S+ action=continue .*rcpt=watched@example\.net latency_us=[0-9]+ monitor=watch-only$
 local T = dofile(os.getenv("VERDICT_MT_DIR") .. "/lib/common.lua")
 
 local conn = T.open()

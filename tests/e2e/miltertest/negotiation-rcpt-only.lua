@@ -3,7 +3,7 @@
 -- MTA to skip headers, end of headers, the body and DATA, and requests no
 -- message-changing action. The recipient rule still works, and end of message
 -- comes without any header or body step.
--- log: stage=rcpt rule=unknown-user mode=\S+ action=reject code=550 enhanced=5\.1\.1 client_ip=203\.0\.113\.30 .*rcpt=<nobody@example\.org> latency_us=[0-9]+$
+-- log: stage=rcpt rule=unknown-user mode=\S+ action=reject code=550 enhanced=5\.1\.1 client_ip=203\.0\.113\.30 .*rcpt=nobody@example\.org latency_us=[0-9]+$
 local T = dofile(os.getenv("VERDICT_MT_DIR") .. "/lib/common.lua")
 
 local conn = T.open()

@@ -2,8 +2,8 @@
 -- that recipient only; the other recipients of the same transaction continue
 -- and the message is accepted at end of message without any change.
 -- Domains compare case-insensitively, "+detail" matches its base address.
--- log: stage=rcpt rule=unknown-user mode=\S+ action=reject code=550 enhanced=5\.1\.1 client_ip=203\.0\.113\.12 helo=client\.test sender=sender@example\.com rcpt=<nobody@example\.org> latency_us=[0-9]+$
--- log: stage=rcpt rule=unknown-user mode=\S+ action=reject code=550 enhanced=5\.1\.1 client_ip=203\.0\.113\.12 helo=client\.test sender=sender@example\.com rcpt=<ALICE@example\.org> latency_us=[0-9]+$
+-- log: stage=rcpt rule=unknown-user mode=\S+ action=reject code=550 enhanced=5\.1\.1 client_ip=203\.0\.113\.12 helo=client\.test sender=sender@example\.com rcpt=nobody@example\.org latency_us=[0-9]+$
+-- log: stage=rcpt rule=unknown-user mode=\S+ action=reject code=550 enhanced=5\.1\.1 client_ip=203\.0\.113\.12 helo=client\.test sender=sender@example\.com rcpt=ALICE@example\.org latency_us=[0-9]+$
 local T = dofile(os.getenv("VERDICT_MT_DIR") .. "/lib/common.lua")
 
 local conn = T.open()
