@@ -65,12 +65,20 @@ int cmd_serve(int argc, char** argv) {
     opts.add_options()("help,h", "show this help")("rules", po::value(&rules_path)->required(), "rule file")(
         "milter", po::value(&mc.socket)->default_value(mc.socket), "milter socket: unix:/path, inet:PORT@HOST, inet6:PORT@HOST")(
         "milter-timeout", po::value(&mc.timeout_seconds)->default_value(mc.timeout_seconds), "seconds to wait on the MTA")(
+        "milter-max-connections", po::value(&mc.max_connections)->default_value(mc.max_connections),
+        "milter connections at once; beyond, 421 4.3.2 at connect")(
         "policy", po::value(&pc.socket), "Postfix policy server socket (same syntax); alone, no milter runs")(
         "policy-threads", po::value(&pc.threads)->default_value(pc.threads), "policy server I/O threads")(
         "policy-idle-timeout", po::value(&pc.idle_timeout_seconds)->default_value(pc.idle_timeout_seconds),
         "seconds an idle policy connection stays open")(
         "policy-max-connections", po::value(&pc.max_connections)->default_value(pc.max_connections),
         "policy connections accepted at once")(
+        "policy-max-line", po::value(&pc.limits.max_line)->default_value(pc.limits.max_line),
+        "bytes in one policy attribute line")(
+        "policy-max-attributes", po::value(&pc.limits.max_attributes)->default_value(pc.limits.max_attributes),
+        "attributes in one policy request")(
+        "policy-max-request", po::value(&pc.limits.max_request)->default_value(pc.limits.max_request),
+        "bytes in one policy request")(
         "control", po::value(&control)->default_value(control), "control socket for `verdict reload`/`status` (\"\" disables)")(
         "metrics", po::value(&metrics_address), "serve Prometheus metrics on HOST:PORT, e.g. 127.0.0.1:9330")(
         "log-format", po::value(&log_format)->default_value(log_format), "decision log lines: kv (key=value) or json")(

@@ -160,6 +160,14 @@ sfsistat cb_negotiate(SMFICTX* ctx, unsigned long f0, unsigned long f1, unsigned
 sfsistat cb_connect(SMFICTX* ctx, char* hostname, _SOCK_ADDR* addr) {
     return guarded(ctx, "connect", [&] {
         MilterConnection& c = ensure(ctx);
+        Service* svc = current_service();
+        if (svc->metrics.open_connections("milter") > svc->config.max_connections) {
+            svc->log.error("milter: " + std::to_string(svc->config.max_connections) +
+                           " connections open (--milter-max-connections); answering 421 4.3.2");
+            set_reply(ctx, Reply{421, "4.3.2", {"Too many connections, try again later"}});
+            c.closed = true;
+            return SMFIS_TEMPFAIL;
+        }
         std::string name = hostname ? hostname : "";
         if (name.empty() || name.front() == '[') name = "unknown";  // Postfix: "[ip]" when unresolved
         capture_macros(ctx, c.session.rules(), c.session.connection().macros);
@@ -248,6 +256,7 @@ sfsistat cb_eom(SMFICTX* ctx) {
         std::string qid = symval(ctx, "i");
         if (!qid.empty()) m.queue_id = qid;
         Decision d = c.session.end_of_message();
+        if (!c.session.limit_note().empty()) current_service()->log.info("limit: " + c.session.limit_note());
         log_decision(c, d, true);
         sfsistat st = SMFIS_CONTINUE;
         if (d.action == Action::Reject || d.action == Action::Defer) {

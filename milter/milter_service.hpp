@@ -18,6 +18,7 @@ struct Config {
     std::string socket = "unix:/run/verdict/milter.sock";  // libmilter syntax
     int timeout_seconds = 60;                               // MTA I/O timeout
     int backlog = 128;
+    std::size_t max_connections = 1000;  // beyond: 421 4.3.2 at connect
 };
 
 // Shared by every callback. Created once before libmilter starts; the only mutable

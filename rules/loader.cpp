@@ -213,7 +213,23 @@ void Loader::warn_policy_limits() {
 // ---- settings -------------------------------------------------------------------------
 
 void Loader::load_settings(const toml::table& t) {
-    check_keys(t, {"on_error", "body_scan_limit", "defer_connect_decisions"}, "[settings]");
+    check_keys(t, {"on_error", "body_scan_limit", "defer_connect_decisions", "max_headers", "max_header_bytes",
+                   "max_recipients"},
+               "[settings]");
+    auto limit = [&](const char* key, std::uint64_t lo, std::uint64_t hi, std::uint64_t& out) {
+        auto n = t.get(key);
+        if (!n) return;
+        auto i = n->as_integer();
+        if (!i || i->get() < static_cast<std::int64_t>(lo) || i->get() > static_cast<std::int64_t>(hi))
+            error(pos(*n), std::string("settings.") + key + " must be a number from " + std::to_string(lo) + " to " +
+                               std::to_string(hi),
+                  std::string("e.g. ") + key + " = " + std::to_string(out));
+        else
+            out = static_cast<std::uint64_t>(i->get());
+    };
+    limit("max_headers", 1, 100000, rs_.settings.max_headers);
+    limit("max_header_bytes", 1, 16u << 20, rs_.settings.max_header_bytes);
+    limit("max_recipients", 1, 100000, rs_.settings.max_recipients);
     if (auto n = t.get("on_error")) {
         if (auto s = want_string(*n, "settings.on_error")) {
             const std::string& v = s->get();

@@ -155,6 +155,12 @@ struct Settings {
     OnError on_error = OnError::Tempfail;
     std::uint64_t body_scan_limit = 1048576;
     bool defer_connect_decisions = false;
+    // Hostile-input limits (see docs/rules.md): headers beyond max_headers, and header
+    // bytes beyond max_header_bytes, are counted in size but not examined; a recipient
+    // beyond max_recipients is deferred with 452 4.5.3.
+    std::uint64_t max_headers = 1000;
+    std::uint64_t max_header_bytes = 65536;
+    std::uint64_t max_recipients = 1000;
 };
 
 // The reply verdict gives when it fails itself (settings.on_error); empty for accept.

@@ -28,6 +28,17 @@ Decision SmtpSession::mail(std::string_view sender) {
 
 Decision SmtpSession::rcpt(std::string_view rcpt) {
     msg_.rcpt.set(rcpt);
+    if (msg_.rcpts.size() >= rules_->settings.max_recipients && !connection_closed()) {
+        // The limit answers before any rule: a defined reply, whatever the rules say.
+        Decision d;
+        d.stage = Stage::Rcpt;
+        d.action = Action::Defer;
+        d.reply = Reply{452, "4.5.3", {"Too many recipients"}};
+        d.note = "settings.max_recipients (" + std::to_string(rules_->settings.max_recipients) + ") reached";
+        limit_note_ = d.note;
+        msg_.rcpt = AddressValue{};
+        return d;
+    }
     Decision d = run(Stage::Rcpt);
     if (d.action != Action::Reject && d.action != Action::Defer) msg_.rcpts.push_back(msg_.rcpt);
     msg_.rcpt = AddressValue{};
@@ -38,11 +49,17 @@ Decision SmtpSession::data() { return run(Stage::Data); }
 
 void SmtpSession::header(std::string_view name, std::string_view value) {
     msg_.size += name.size() + value.size() + 4;  // "name: value\r\n"
-    if (msg_.headers.size() >= kMaxStoredHeaders) return;
+    const Settings& st = rules_->settings;
+    if (msg_.headers.size() >= st.max_headers) {
+        limit_note_ = "settings.max_headers (" + std::to_string(st.max_headers) + ") reached: later headers not examined";
+        return;
+    }
+    if (value.size() > st.max_header_bytes)
+        limit_note_ = "settings.max_header_bytes (" + std::to_string(st.max_header_bytes) + ") exceeded: value cut";
     HeaderField h;
     h.name.assign(name.substr(0, 256));
     h.lname = to_lower(h.name);
-    h.value = unfold_header(value.substr(0, kMaxStoredHeaderValue));
+    h.value = unfold_header(value.substr(0, st.max_header_bytes));
     h.folded = to_lower(h.value);
     msg_.headers.push_back(std::move(h));
 }
@@ -80,6 +97,7 @@ Decision SmtpSession::end_of_message() {
 
 void SmtpSession::reset() {
     msg_ = Message{};
+    limit_note_.clear();
     msg_state_ = MessageState{};
 }
 

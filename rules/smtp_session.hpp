@@ -14,10 +14,6 @@
 
 namespace verdict {
 
-// Bounds on what one message may make verdict store (the MTA bounds the rest).
-constexpr std::size_t kMaxStoredHeaders = 1000;
-constexpr std::size_t kMaxStoredHeaderValue = 64 * 1024;
-
 class SmtpSession {
 public:
     explicit SmtpSession(std::shared_ptr<const Ruleset> rules, EvalOptions opts = {});
@@ -43,6 +39,8 @@ public:
     void reset();
 
     bool connection_closed() const { return conn_state_ == ConnState::Rejected; }
+    // A settings limit was exceeded in this message (for a log line).
+    const std::string& limit_note() const { return limit_note_; }
     // How long the last stage's rule evaluation took (for logs and metrics).
     std::chrono::nanoseconds last_evaluation() const { return last_eval_; }
     bool message_rejected() const { return msg_state_.rejected; }
@@ -70,6 +68,7 @@ private:
     std::unique_ptr<Decision> pending_;  // connect/HELO rejection held for MAIL
     MessageState msg_state_;
     std::chrono::nanoseconds last_eval_{0};
+    std::string limit_note_;
 };
 
 }  // namespace verdict
