@@ -11,6 +11,7 @@
 #include "rules/loader_impl.hpp"
 #include "rules/printable.hpp"
 #include "rules/reply_catalogue.hpp"
+#include "rules/toml_guard.hpp"
 
 namespace verdict {
 
@@ -533,10 +534,12 @@ void Loader::load_rule(const toml::table& t, std::size_t index) {
     if (auto n = t.get("name")) {
         if (auto s = want_string(*n, "rule 'name'")) {
             r.name = s->get();
-            if (!valid_name(r.name))
+            if (!valid_name(r.name)) {
                 error(pos(*n), "rule name '" + make_printable(r.name, 64) + "' is not valid",
                       "use letters, digits, '_', '.' and '-'");
-            auto [it, fresh] = rule_names_.emplace(r.name, pos(*n));
+                r.name.clear();  // later messages use "#N", never the raw text
+            }
+            auto [it, fresh] = r.name.empty() ? std::pair{rule_names_.end(), true} : rule_names_.emplace(r.name, pos(*n));
             if (!fresh)
                 error(pos(*n), "duplicate rule name '" + r.name + "'",
                       "the first rule of that name is at line " + std::to_string(it->second.line) + "; names must be unique");
@@ -616,6 +619,11 @@ void Loader::load_rule(const toml::table& t, std::size_t index) {
 
 std::shared_ptr<const Ruleset> Loader::load(std::string_view text) {
     add_to_checksum(text);
+    if (auto bad = find_bare_non_ascii(text)) {
+        error(SourcePos{path_, bad->line, bad->column}, "TOML syntax: a non-ASCII character outside a string or comment",
+              "keys and bare values are ASCII; put text in double quotes");
+        return nullptr;
+    }
     toml::table doc;
     try {
         doc = toml::parse(text, path_);

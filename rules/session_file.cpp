@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "rules/printable.hpp"
+#include "rules/toml_guard.hpp"
 
 namespace verdict {
 
@@ -102,6 +103,11 @@ public:
     }
 
     std::optional<SessionFile> parse(std::string_view text) {
+        if (auto bad = find_bare_non_ascii(text)) {
+            d_.error({path_, bad->line, bad->column}, "TOML syntax: a non-ASCII character outside a string or comment",
+                     "keys and bare values are ASCII; put text in double quotes");
+            return std::nullopt;
+        }
         toml::table doc;
         try {
             doc = toml::parse(text, path_);

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "rules/loader.hpp"
+#include "rules/session_file.hpp"
 
 namespace verdict {
 namespace {
@@ -147,6 +148,46 @@ match.bdy = "x"
                                     "many.toml");
     EXPECT_FALSE(r.ruleset);
     EXPECT_GE(r.diagnostics.errors(), 4u) << r.diagnostics.str();
+}
+
+}  // namespace
+}  // namespace verdict
+
+namespace verdict {
+namespace {
+
+// Regressions found by fuzz/fuzz_loader and fuzz/fuzz_session_file.
+struct Regression {
+    const char* name;
+    std::string text;
+    const char* diagnostic;
+};
+void PrintTo(const Regression& r, std::ostream* os) { *os << r.name; }
+class FuzzRegression : public testing::TestWithParam<Regression> {};
+TEST_P(FuzzRegression, ClearErrorNoUndefinedBehaviour) {
+    auto r = load_rules_from_string(GetParam().text, "f.toml");
+    EXPECT_FALSE(r.ruleset);
+    const std::string d = r.diagnostics.str();
+    EXPECT_NE(d.find(GetParam().diagnostic), std::string::npos) << d;
+    for (char ch : d) EXPECT_TRUE(ch == '\n' || (ch >= 0x20 && ch < 0x7f)) << d;
+    auto s = load_session_from_string(GetParam().text, "f.session.toml");
+    EXPECT_FALSE(s.session && GetParam().text.find('\xce') != std::string::npos);
+}
+INSTANTIATE_TEST_SUITE_P(
+    Loader, FuzzRegression,
+    testing::Values(
+        // toml++ 3.3 reached __builtin_unreachable() on some non-ASCII characters outside strings.
+        Regression{"non-ascii at top level", "\xce\x94", "f.toml:1:1: error: TOML syntax: a non-ASCII character"},
+        Regression{"non-ascii after a value", "a = 1 \xc6\xaf\n", "f.toml:1:7: error: TOML syntax: a non-ASCII character"},
+        Regression{"non-ascii after a string", "a = \"\xce\x94\" \xce\x94\n", "f.toml:1:9: error: TOML syntax"},
+        // A rule name with a newline went raw into later messages.
+        Regression{"raw rule name", "[[rule]]\nname=\"\\n\"", "rule name '\\x0a' is not valid"}));
+
+TEST(TomlGuard, NonAsciiInsideStringsAndCommentsIsFine) {
+    auto r = load_rules_from_string("# \xce\x94 comment\n[lists]\nx = [\"\xce\x94\", '\xc6\xaf']\n"
+                                    "y = [\"\"\"\n\xce\x94\n\"\"\"]\n",
+                                    "ok.toml");
+    EXPECT_TRUE(r.ruleset) << r.diagnostics.str();
 }
 
 }  // namespace
