@@ -294,9 +294,12 @@ void Loader::load_lists(const toml::table& t) {
         auto l = std::make_shared<List>();
         l->name = name;
         l->pos = pos(k, v);
-        if (!valid_name(name))
+        if (!valid_name(name)) {
+            // Not registered: no later message repeats the raw name.
             error(l->pos, "list name '" + make_printable(name, 64) + "' is not valid",
                   "use letters, digits, '_', '.' and '-'");
+            continue;
+        }
         if (auto arr = v.as_array()) {
             for (auto&& e : *arr)
                 if (auto s = want_string(e, "list entry")) {

@@ -181,7 +181,11 @@ INSTANTIATE_TEST_SUITE_P(
         Regression{"non-ascii after a value", "a = 1 \xc6\xaf\n", "f.toml:1:7: error: TOML syntax: a non-ASCII character"},
         Regression{"non-ascii after a string", "a = \"\xce\x94\" \xce\x94\n", "f.toml:1:9: error: TOML syntax"},
         // A rule name with a newline went raw into later messages.
-        Regression{"raw rule name", "[[rule]]\nname=\"\\n\"", "rule name '\\x0a' is not valid"}));
+        Regression{"raw rule name", "[[rule]]\nname=\"\\n\"", "rule name '\\x0a' is not valid"},
+        // An invalid list name went raw into a later "did you mean" hint.
+        Regression{"raw list name in hint",
+                   "[lists]\n\"ab\\u001b\" = [\"x\"]\n[[rule]]\nname = \"r\"\nstage = \"mail\"\nmatch.sender = { in = \"ab\" }\n",
+                   "unknown list 'ab'"}));
 
 TEST(TomlGuard, NonAsciiInsideStringsAndCommentsIsFine) {
     auto r = load_rules_from_string("# \xce\x94 comment\n[lists]\nx = [\"\xce\x94\", '\xc6\xaf']\n"
