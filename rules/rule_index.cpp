@@ -1,6 +1,9 @@
 // Building and querying the per-stage rule pre-filter (see rule_index.hpp).
 #include "rules/rule_index.hpp"
 
+#include <re2/re2.h>
+#include <re2/set.h>
+
 #include <algorithm>
 
 #include "rules/ruleset.hpp"
@@ -9,14 +12,20 @@ namespace verdict {
 
 namespace {
 
-bool indexable(const Condition& k) {
-    if (k.value.form != ValueMatcher::Form::Literals || k.value.literals.empty()) return false;
+// 0: not indexable; else the preference (1 literal, 2 suffix, 3 regex).
+int indexable(const Condition& k) {
     switch (field_info(k.field).kind) {
         case FieldKind::Text:
         case FieldKind::Hostname:
         case FieldKind::Address:
-        case FieldKind::Local: return true;
-        default: return false;
+        case FieldKind::Local: break;
+        default: return 0;
+    }
+    switch (k.value.form) {
+        case ValueMatcher::Form::Literals: return k.value.literals.empty() ? 0 : 1;
+        case ValueMatcher::Form::Suffix: return 2;
+        case ValueMatcher::Form::Regex: return 3;
+        default: return 0;
     }
 }
 
@@ -56,40 +65,86 @@ void subjects(Field field, bool fold, Stage stage, const Connection& c, const Me
 
 }  // namespace
 
+struct StageIndex::RegexSet {
+    explicit RegexSet(bool fold) : set(options(fold), re2::RE2::UNANCHORED) {}
+    static re2::RE2::Options options(bool fold) {
+        re2::RE2::Options o;
+        o.set_log_errors(false);
+        o.set_case_sensitive(!fold);
+        o.set_max_mem(64 << 20);
+        return o;
+    }
+    re2::RE2::Set set;
+    std::vector<std::uint32_t> rule_of;  // pattern number -> rule index
+    bool compiled = false;
+};
+
 void StageIndex::build(const Ruleset& rs, const std::vector<std::size_t>& rules) {
     for (std::size_t idx : rules) {
         const Rule& r = rs.rules[idx];
         const Condition* pick = nullptr;
+        int best = 0;
         for (const auto& k : r.match.conditions)
-            if (indexable(k)) {
-                pick = &k;
-                break;
-            }
+            if (int p = indexable(k); p && (!best || p < best)) best = p, pick = &k;
         if (!pick) {
             always_.push_back(static_cast<std::uint32_t>(idx));
             continue;
         }
-        ++indexed_;
         auto it = std::find_if(fields_.begin(), fields_.end(),
                                [&](const FieldIndex& f) { return f.field == pick->field && f.fold == pick->value.fold; });
         if (it == fields_.end()) {
-            fields_.push_back(FieldIndex{pick->field, pick->value.fold, {}});
+            fields_.push_back(FieldIndex{pick->field, pick->value.fold, {}, {}, nullptr});
             it = std::prev(fields_.end());
         }
-        for (const auto& lit : pick->value.literals) {
-            auto& v = it->by_value[lit];
-            if (v.empty() || v.back() != idx) v.push_back(static_cast<std::uint32_t>(idx));
+        const auto id = static_cast<std::uint32_t>(idx);
+        auto file = [&](Map& m, const std::string& key) {
+            auto& v = m[key];
+            if (v.empty() || v.back() != id) v.push_back(id);
+        };
+        if (best == 1) {
+            for (const auto& lit : pick->value.literals) file(it->by_value, lit);
+        } else if (best == 2) {
+            file(it->by_suffix, pick->value.suffix);
+        } else {
+            if (!it->regexes) it->regexes = std::make_shared<RegexSet>(pick->value.fold);
+            if (it->regexes->set.Add(pick->value.regex->pattern(), nullptr) < 0) {
+                always_.push_back(id);  // a pattern the set refuses is simply not pre-filtered
+                continue;
+            }
+            it->regexes->rule_of.push_back(id);
+        }
+        ++indexed_;
+    }
+    for (auto& f : fields_) {
+        if (!f.regexes) continue;
+        f.regexes->compiled = f.regexes->set.Compile();
+        if (!f.regexes->compiled) {  // out of memory for the combined automaton: no pre-filter
+            always_.insert(always_.end(), f.regexes->rule_of.begin(), f.regexes->rule_of.end());
+            indexed_ -= f.regexes->rule_of.size();
+            f.regexes.reset();
         }
     }
+    std::sort(always_.begin(), always_.end());
 }
 
 void StageIndex::candidates(Stage stage, const Connection& c, const Message& m, std::vector<std::uint32_t>& out) const {
     out.assign(always_.begin(), always_.end());
     const std::size_t plain = out.size();
+    std::vector<int> matched;
     for (const auto& f : fields_)
         subjects(f.field, f.fold, stage, c, m, [&](const std::string& s) {
-            auto hit = f.by_value.find(s);
-            if (hit != f.by_value.end()) out.insert(out.end(), hit->second.begin(), hit->second.end());
+            auto add = [&](const Map& map, std::string_view key) {
+                auto hit = map.find(key);
+                if (hit != map.end()) out.insert(out.end(), hit->second.begin(), hit->second.end());
+            };
+            add(f.by_value, s);
+            if (!f.by_suffix.empty())
+                for (std::size_t i = 0; i <= s.size(); ++i) add(f.by_suffix, std::string_view(s).substr(i));
+            if (f.regexes) {
+                matched.clear();
+                if (f.regexes->set.Match(s, &matched))
+                    for (int p : matched) out.push_back(f.regexes->rule_of[static_cast<std::size_t>(p)]);
+            }
         });
     if (out.size() == plain) return;  // only the always list: already in order
     std::sort(out.begin(), out.end());

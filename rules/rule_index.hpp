@@ -1,19 +1,29 @@
 // Pre-filtering rules so evaluation does not visit every rule. Per stage, each rule whose
-// top-level match has an exact-value condition (a literal or any-of on a text, hostname,
-// address or local-part field) is filed under those values; other rules are "always"
-// candidates. Evaluation looks up the subject's values, merges the hits with the always
-// list in file order and runs the full match on those rules only: a rule left out is one
-// whose filed condition cannot hold, so the result is the same as the plain in-order scan
+// top-level match has a condition on a text, hostname, address or local-part field of
+// one of these forms is filed under it (first form found, in this order of preference):
+//   literal / any-of  -> a hash map from value to rules
+//   suffix            -> a hash map from suffix to rules, probed with every suffix of
+//                        the subject (cost: the subject's length, not the rule count)
+//   regex             -> one RE2::Set per field, matched once for all its patterns
+// Other rules are "always" candidates. Evaluation merges the hits with the always list
+// in file order and runs the full match on those rules only: a rule left out is one whose
+// filed condition cannot hold, so the result is the same as the plain in-order scan
 // (tests/rule_index_test.cpp checks this on random rule sets and sessions).
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "rules/context.hpp"
 #include "rules/stage.hpp"
+
+namespace re2 {
+class RE2;
+}
 
 namespace verdict {
 
@@ -29,10 +39,18 @@ public:
     std::size_t indexed_rules() const { return indexed_; }
 
 private:
+    struct Hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    using Map = std::unordered_map<std::string, std::vector<std::uint32_t>, Hash, std::equal_to<>>;
+    struct RegexSet;  // RE2::Set and the rule of each pattern
     struct FieldIndex {
         Field field;
         bool fold;
-        std::unordered_map<std::string, std::vector<std::uint32_t>> by_value;
+        Map by_value;
+        Map by_suffix;
+        std::shared_ptr<RegexSet> regexes;
     };
     std::vector<std::uint32_t> always_;
     std::vector<FieldIndex> fields_;
