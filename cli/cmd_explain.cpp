@@ -1,6 +1,7 @@
 // `verdict explain CODE...`: what a basic reply code, an enhanced status code, a pair of
 // them ("452 4.2.2") or a preset means, all from the catalogue; `--list` prints it all.
 // Exit 1 when a code is unknown or a pair disagrees.
+#include <algorithm>
 #include <charconv>
 #include <iostream>
 #include <sstream>
@@ -82,9 +83,13 @@ bool explain_pair(std::ostream& o, int code, std::string_view enhanced) {
         auto e = parse_enhanced(enhanced);
         const EnhancedCode* reg = e ? find_enhanced(e->subject, e->detail) : nullptr;
         o << "  both have class " << code / 100;
-        if (reg && is_associated(code, *reg) && !reg->basic_codes.empty())
-            o << ", and " << code << " fits the registry's basic codes for X." << e->subject << '.' << e->detail
-              << " (" << reg->basic_codes << ")";
+        if (reg && is_associated(code, *reg) && !reg->basic_codes.empty()) {
+            auto listed = associated_basic_codes(*reg);
+            const bool exact = std::find(listed.begin(), listed.end(), code) != listed.end();
+            o << ", and " << code << (exact ? " is among" : " is the 4xx/5xx counterpart of one of")
+              << " the registry's basic codes for X." << e->subject << '.' << e->detail << " (" << reg->basic_codes
+              << ")";
+        }
         o << '\n';
     }
     return ok && agree;
