@@ -93,7 +93,7 @@ void StageIndex::build(const Ruleset& rs, const std::vector<std::size_t>& rules)
         auto it = std::find_if(fields_.begin(), fields_.end(),
                                [&](const FieldIndex& f) { return f.field == pick->field && f.fold == pick->value.fold; });
         if (it == fields_.end()) {
-            fields_.push_back(FieldIndex{pick->field, pick->value.fold, {}, {}, nullptr});
+            fields_.push_back(FieldIndex{pick->field, pick->value.fold, {}, {}, {}, nullptr});
             it = std::prev(fields_.end());
         }
         const auto id = static_cast<std::uint32_t>(idx);
@@ -105,6 +105,9 @@ void StageIndex::build(const Ruleset& rs, const std::vector<std::size_t>& rules)
             for (const auto& lit : pick->value.literals) file(it->by_value, lit);
         } else if (best == 2) {
             file(it->by_suffix, pick->value.suffix);
+            auto& lens = it->suffix_lengths;
+            if (std::find(lens.begin(), lens.end(), pick->value.suffix.size()) == lens.end())
+                lens.push_back(pick->value.suffix.size());
         } else {
             if (!it->regexes) it->regexes = std::make_shared<RegexSet>(pick->value.fold);
             if (it->regexes->set.Add(pick->value.regex->pattern(), nullptr) < 0) {
@@ -138,8 +141,8 @@ void StageIndex::candidates(Stage stage, const Connection& c, const Message& m, 
                 if (hit != map.end()) out.insert(out.end(), hit->second.begin(), hit->second.end());
             };
             add(f.by_value, s);
-            if (!f.by_suffix.empty())
-                for (std::size_t i = 0; i <= s.size(); ++i) add(f.by_suffix, std::string_view(s).substr(i));
+            for (std::size_t len : f.suffix_lengths)
+                if (len <= s.size()) add(f.by_suffix, std::string_view(s).substr(s.size() - len));
             if (f.regexes) {
                 matched.clear();
                 if (f.regexes->set.Match(s, &matched))

@@ -2,8 +2,8 @@
 // top-level match has a condition on a text, hostname, address or local-part field of
 // one of these forms is filed under it (first form found, in this order of preference):
 //   literal / any-of  -> a hash map from value to rules
-//   suffix            -> a hash map from suffix to rules, probed with every suffix of
-//                        the subject (cost: the subject's length, not the rule count)
+//   suffix            -> a hash map from suffix to rules, probed with the subject's
+//                        ending of each suffix length in use (not per rule)
 //   regex             -> one RE2::Set per field, matched once for all its patterns
 // Other rules are "always" candidates. Evaluation merges the hits with the always list
 // in file order and runs the full match on those rules only: a rule left out is one whose
@@ -50,6 +50,7 @@ private:
         bool fold;
         Map by_value;
         Map by_suffix;
+        std::vector<std::size_t> suffix_lengths;  // distinct, so a probe costs one look-up per length
         std::shared_ptr<RegexSet> regexes;
     };
     std::vector<std::uint32_t> always_;

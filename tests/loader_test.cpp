@@ -180,6 +180,9 @@ INSTANTIATE_TEST_SUITE_P(
         Regression{"non-ascii at top level", "\xce\x94", "f.toml:1:1: error: TOML syntax: a non-ASCII character"},
         Regression{"non-ascii after a value", "a = 1 \xc6\xaf\n", "f.toml:1:7: error: TOML syntax: a non-ASCII character"},
         Regression{"non-ascii after a string", "a = \"\xce\x94\" \xce\x94\n", "f.toml:1:9: error: TOML syntax"},
+        Regression{"quote where no string may start", "l=0\"\xc6\xa6", "f.toml:1:5: error: TOML syntax: a non-ASCII"},
+        Regression{"after a line-ending backslash", "s = \"\"\"\\\n\xc2\xa7\"\"\"\n", "f.toml:2:1: error: TOML syntax: a non-ASCII"},
+        Regression{"after a backslash and spaces", "s = \"\"\"\\  \n\xc2\xa7\"\"\"\n", "f.toml:2:1: error: TOML syntax"},
         // A rule name with a newline went raw into later messages.
         Regression{"raw rule name", "[[rule]]\nname=\"\\n\"", "rule name '\\x0a' is not valid"},
         // An invalid list name went raw into a later "did you mean" hint.
