@@ -66,7 +66,7 @@ int cmd_serve(int argc, char** argv) {
         "milter", po::value(&mc.socket)->default_value(mc.socket), "milter socket: unix:/path, inet:PORT@HOST, inet6:PORT@HOST")(
         "milter-timeout", po::value(&mc.timeout_seconds)->default_value(mc.timeout_seconds), "seconds to wait on the MTA")(
         "milter-max-connections", po::value(&mc.max_connections)->default_value(mc.max_connections),
-        "milter connections at once; beyond, 421 4.3.2 at connect")(
+        "milter connections at once; beyond, settings.on_error answers at connect")(
         "policy", po::value(&pc.socket), "Postfix policy server socket (same syntax); alone, no milter runs")(
         "policy-threads", po::value(&pc.threads)->default_value(pc.threads), "policy server I/O threads")(
         "policy-idle-timeout", po::value(&pc.idle_timeout_seconds)->default_value(pc.idle_timeout_seconds),

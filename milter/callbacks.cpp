@@ -162,11 +162,11 @@ sfsistat cb_connect(SMFICTX* ctx, char* hostname, _SOCK_ADDR* addr) {
         MilterConnection& c = ensure(ctx);
         Service* svc = current_service();
         if (svc->metrics.open_connections("milter") > svc->config.max_connections) {
-            svc->log.error("milter: " + std::to_string(svc->config.max_connections) +
-                           " connections open (--milter-max-connections); answering 421 4.3.2");
-            set_reply(ctx, Reply{421, "4.3.2", {"Too many connections, try again later"}});
+            // Overload is one of verdict's own failures: settings.on_error answers it.
             c.closed = true;
-            return SMFIS_TEMPFAIL;
+            return failure(ctx, "connect", ("more than " + std::to_string(svc->config.max_connections) +
+                                            " milter connections open (--milter-max-connections)")
+                                               .c_str());
         }
         std::string name = hostname ? hostname : "";
         if (name.empty() || name.front() == '[') name = "unknown";  // Postfix: "[ip]" when unresolved
