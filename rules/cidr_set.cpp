@@ -5,9 +5,7 @@
 
 namespace verdict {
 
-namespace {
-
-std::string masked(const IpAddress& a, int prefix) {
+std::string masked_key(const IpAddress& a, int prefix) {
     const std::size_t n = a.v4 ? 4 : 16;
     std::string key(reinterpret_cast<const char*>(a.bytes.data()), n);
     for (std::size_t i = 0; i < n; ++i) {
@@ -18,8 +16,6 @@ std::string masked(const IpAddress& a, int prefix) {
     return key;
 }
 
-}  // namespace
-
 void CidrSet::add(const Cidr& c) {
     auto& levels = c.net.v4 ? v4_ : v6_;
     auto it = std::find_if(levels.begin(), levels.end(), [&](const Level& l) { return l.prefix == c.prefix; });
@@ -28,12 +24,15 @@ void CidrSet::add(const Cidr& c) {
         std::sort(levels.begin(), levels.end(), [](const Level& a, const Level& b) { return a.prefix > b.prefix; });
         it = std::find_if(levels.begin(), levels.end(), [&](const Level& l) { return l.prefix == c.prefix; });
     }
-    if (it->nets.insert(masked(c.net, c.prefix)).second) ++count_;
+    if (it->nets.insert(masked_key(c.net, c.prefix)).second) {
+        ++count_;
+        list_.push_back(c);
+    }
 }
 
 bool CidrSet::contains(const IpAddress& a) const {
     for (const auto& l : a.v4 ? v4_ : v6_)
-        if (l.nets.count(masked(a, l.prefix))) return true;
+        if (l.nets.count(masked_key(a, l.prefix))) return true;
     return false;
 }
 

@@ -13,11 +13,15 @@
 
 namespace verdict {
 
+// The address with the bits below `prefix` cleared, as a 4- or 16-byte key.
+std::string masked_key(const IpAddress& a, int prefix);
+
 class CidrSet {
 public:
     void add(const Cidr& c);
     bool contains(const IpAddress& a) const;
     std::size_t size() const { return count_; }
+    const std::vector<Cidr>& networks() const { return list_; }  // as added
     bool empty() const { return count_ == 0; }
 
 private:
@@ -28,6 +32,7 @@ private:
     };
     std::vector<Level> v4_, v6_;  // sorted by prefix, longest first
     std::size_t count_ = 0;
+    std::vector<Cidr> list_;
 };
 
 }  // namespace verdict

@@ -14,6 +14,8 @@ namespace {
 
 // 0: not indexable; else the preference (1 literal, 2 suffix, 3 regex).
 int indexable(const Condition& k) {
+    if (field_info(k.field).kind == FieldKind::Ip)
+        return k.value.form == ValueMatcher::Form::Literals && !k.value.cidrs.empty() ? 1 : 0;
     switch (field_info(k.field).kind) {
         case FieldKind::Text:
         case FieldKind::Hostname:
@@ -90,6 +92,21 @@ void StageIndex::build(const Ruleset& rs, const std::vector<std::size_t>& rules)
             always_.push_back(static_cast<std::uint32_t>(idx));
             continue;
         }
+        if (pick->field == Field::ClientIp) {
+            for (const Cidr& net : pick->value.cidrs.networks()) {
+                auto lvl = std::find_if(ip_levels_.begin(), ip_levels_.end(), [&](const IpLevel& l) {
+                    return l.v4 == net.net.v4 && l.prefix == net.prefix;
+                });
+                if (lvl == ip_levels_.end()) {
+                    ip_levels_.push_back(IpLevel{net.net.v4, net.prefix, {}});
+                    lvl = std::prev(ip_levels_.end());
+                }
+                auto& v = lvl->by_net[masked_key(net.net, net.prefix)];
+                if (v.empty() || v.back() != idx) v.push_back(static_cast<std::uint32_t>(idx));
+            }
+            ++indexed_;
+            continue;
+        }
         auto it = std::find_if(fields_.begin(), fields_.end(),
                                [&](const FieldIndex& f) { return f.field == pick->field && f.fold == pick->value.fold; });
         if (it == fields_.end()) {
@@ -133,6 +150,12 @@ void StageIndex::build(const Ruleset& rs, const std::vector<std::size_t>& rules)
 void StageIndex::candidates(Stage stage, const Connection& c, const Message& m, std::vector<std::uint32_t>& out) const {
     out.assign(always_.begin(), always_.end());
     const std::size_t plain = out.size();
+    if (c.ip)
+        for (const auto& l : ip_levels_) {
+            if (l.v4 != c.ip->v4) continue;
+            auto hit = l.by_net.find(masked_key(*c.ip, l.prefix));
+            if (hit != l.by_net.end()) out.insert(out.end(), hit->second.begin(), hit->second.end());
+        }
     std::vector<int> matched;
     for (const auto& f : fields_)
         subjects(f.field, f.fold, stage, c, m, [&](const std::string& s) {

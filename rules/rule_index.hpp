@@ -1,7 +1,8 @@
 // Pre-filtering rules so evaluation does not visit every rule. Per stage, each rule whose
 // top-level match has a condition on a text, hostname, address or local-part field of
 // one of these forms is filed under it (first form found, in this order of preference):
-//   literal / any-of  -> a hash map from value to rules
+//   literal / any-of  -> a hash map from value to rules (client_ip: per prefix length,
+//                        from the masked client address to rules)
 //   suffix            -> a hash map from suffix to rules, probed with the subject's
 //                        ending of each suffix length in use (not per rule)
 //   regex             -> one RE2::Set per field, matched once for all its patterns
@@ -53,6 +54,13 @@ private:
         std::vector<std::size_t> suffix_lengths;  // distinct, so a probe costs one look-up per length
         std::shared_ptr<RegexSet> regexes;
     };
+    // client_ip literals: per family and prefix length, masked network -> rules.
+    struct IpLevel {
+        bool v4;
+        int prefix;
+        Map by_net;
+    };
+    std::vector<IpLevel> ip_levels_;
     std::vector<std::uint32_t> always_;
     std::vector<FieldIndex> fields_;
     std::size_t indexed_ = 0;
