@@ -88,13 +88,10 @@ sfsistat answer(SMFICTX* ctx, MilterConnection& c, const Decision& d) {
     log_decision(c, d);
     switch (d.action) {
         case Action::Reject:
-            set_reply(ctx, d.reply);
-            if (is_connection_stage(d.stage) || c.session.connection_closed()) c.closed = true;
-            return SMFIS_REJECT;
         case Action::Defer:
             set_reply(ctx, d.reply);
             if (is_connection_stage(d.stage) || c.session.connection_closed()) c.closed = true;
-            return SMFIS_TEMPFAIL;
+            return d.action == Action::Reject ? SMFIS_REJECT : SMFIS_TEMPFAIL;
         case Action::Accept:
             // Whitelisted connection: stop filtering unless modifications wait for EOM.
             if (is_connection_stage(d.stage) && c.session.connection().modifications.empty()) return SMFIS_ACCEPT;
@@ -259,7 +256,7 @@ sfsistat cb_eom(SMFICTX* ctx) {
         if (!c.session.limit_note().empty()) current_service()->log.info("limit: " + c.session.limit_note());
         log_decision(c, d, true);
         sfsistat st = SMFIS_CONTINUE;
-        if (d.action == Action::Reject || d.action == Action::Defer) {
+        if (sends_reply(d.action)) {
             set_reply(ctx, d.reply);
             st = d.action == Action::Reject ? SMFIS_REJECT : SMFIS_TEMPFAIL;
         } else if (d.action == Action::Discard) {

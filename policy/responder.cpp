@@ -48,8 +48,6 @@ void map_macros(const Ruleset& rs, const Request& r, MacroMap& into) {
     }
 }
 
-bool refused(const Decision& d) { return d.action == Action::Reject || d.action == Action::Defer; }
-
 }  // namespace
 
 std::string to_action(const Decision& d) {
@@ -58,7 +56,7 @@ std::string to_action(const Decision& d) {
         case Action::Defer: {
             std::string s = std::to_string(d.reply.code);
             if (!d.reply.enhanced.empty()) s += ' ' + d.reply.enhanced;
-            for (std::size_t i = 0; i < d.reply.lines.size(); ++i) s += (i ? " " : " ") + d.reply.lines[i];
+            for (const auto& line : d.reply.lines) s += " " + line;  // one line: Postfix takes no more
             return s;
         }
         case Action::Discard: return "DISCARD " + (d.rule ? "verdict rule " + d.rule->name : std::string("verdict"));
@@ -141,7 +139,7 @@ std::string Responder::respond(Instance& in, const Request& r) {
         metrics_.record("policy", d, s.last_evaluation());
         if (d.action != Action::Continue || !d.monitor_hits.empty() || !d.modifications.empty())
             log_.decision(decision_fields("policy", d, c, s.message(), get(r, "recipient"), s.last_evaluation()));
-        const bool stop = refused(d) || s.connection_closed();
+        const bool stop = sends_reply(d.action) || s.connection_closed();
         out = std::move(d);
         if (stop) in.refusal = out;
         return !stop;

@@ -653,7 +653,7 @@ std::shared_ptr<const Ruleset> Loader::load(std::string_view text) {
     finish_lists();
     if (rs_.settings.on_error == OnError::Accept)
         for (const auto& r : rs_.rules)
-            if (r.action == Action::Reject || r.action == Action::Defer) {
+            if (sends_reply(r.action)) {
                 SourcePos p{path_, 0, 0};
                 if (auto s = doc["settings"]["on_error"].node()) p = pos(*s);
                 warning(p, "settings.on_error = \"accept\" lets mail through unfiltered whenever verdict fails, "

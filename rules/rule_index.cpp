@@ -54,7 +54,6 @@ void subjects(Field field, bool fold, Stage stage, const Connection& c, const Me
         case Field::ClientName: emit(fold ? c.client_name.folded : c.client_name.raw); break;
         case Field::Helo: emit(fold ? c.helo.folded : c.helo.raw); break;
         case Field::AuthUser: emit(fold ? c.auth_user.folded : c.auth_user.raw); break;
-        case Field::ClientIp: emit(fold ? c.client_ip.folded : c.client_ip.raw); break;
         case Field::Sender: address(m.sender, 0); break;
         case Field::SenderLocal: address(m.sender, 1); break;
         case Field::SenderDomain: address(m.sender, 2); break;

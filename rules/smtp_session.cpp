@@ -40,7 +40,7 @@ Decision SmtpSession::rcpt(std::string_view rcpt) {
         return d;
     }
     Decision d = run(Stage::Rcpt);
-    if (d.action != Action::Reject && d.action != Action::Defer) msg_.rcpts.push_back(msg_.rcpt);
+    if (!sends_reply(d.action)) msg_.rcpts.push_back(msg_.rcpt);
     msg_.rcpt = AddressValue{};
     return d;
 }
@@ -77,7 +77,7 @@ void SmtpSession::body(std::string_view chunk) {
 
 Decision SmtpSession::end_of_message() {
     Decision d = run(Stage::Eom);
-    if (d.action == Action::Reject || d.action == Action::Defer) return d;
+    if (sends_reply(d.action)) return d;
     std::vector<Modification> all = conn_.modifications;
     all.insert(all.end(), msg_.modifications.begin(), msg_.modifications.end());
     d.modifications = std::move(all);
@@ -177,7 +177,7 @@ Decision SmtpSession::connection_stage(Decision d) {
 }
 
 Decision SmtpSession::message_stage(Decision d) {
-    const bool refused = d.action == Action::Reject || d.action == Action::Defer;
+    const bool refused = sends_reply(d.action);
     // A refused recipient takes its modifications with it.
     if (!(refused && d.stage == Stage::Rcpt))
         msg_.modifications.insert(msg_.modifications.end(), d.modifications.begin(), d.modifications.end());
