@@ -71,9 +71,9 @@ std::string_view type_name(const toml::node& n) {
     }
 }
 
-std::string closest(std::string_view word, std::initializer_list<std::string_view> candidates) {
+std::string closest(std::string_view word, std::span<const std::string_view> candidates, std::size_t max_distance) {
     std::string best;
-    std::size_t best_d = 3;
+    std::size_t best_d = max_distance + 1;
     for (auto c : candidates) {
         std::size_t d = edit_distance(word, c);
         if (d < best_d) {
@@ -358,10 +358,9 @@ bool Loader::load_reply(const toml::node& n, Rule& r) {
         const Preset* p = find_preset(s->get());
         if (!p) {
             std::string hint = "see `verdict explain --list` for presets";
-            std::string best;
-            std::size_t best_d = 4;
-            for (const auto& q : presets())
-                if (auto d = edit_distance(s->get(), q.name); d < best_d) best_d = d, best = q.name;
+            std::vector<std::string_view> names;
+            for (const auto& q : presets()) names.push_back(q.name);
+            std::string best = closest(s->get(), names, 3);
             if (!best.empty()) hint = "did you mean '" + best + "'?";
             error(pos(n), "unknown reply preset '" + make_printable(s->get(), 64) + "'", hint);
             return false;

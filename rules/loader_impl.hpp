@@ -6,6 +6,7 @@
 
 #include <initializer_list>
 #include <map>
+#include <span>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -81,8 +82,11 @@ public:
 };
 
 std::string_view type_name(const toml::node& n);
-// Closest candidate within edit distance 2, or empty.
-std::string closest(std::string_view word, std::initializer_list<std::string_view> candidates);
+// Closest candidate within `max_distance` edits (first on ties), or empty.
+std::string closest(std::string_view word, std::span<const std::string_view> candidates, std::size_t max_distance = 2);
+inline std::string closest(std::string_view word, std::initializer_list<std::string_view> candidates) {
+    return closest(word, std::span<const std::string_view>(candidates.begin(), candidates.size()));
+}
 bool valid_name(std::string_view s);
 
 }  // namespace verdict::detail

@@ -47,9 +47,9 @@ std::shared_ptr<const List> Loader::use_list(const toml::node& n, const FieldInf
     auto it = lists_.find(s->get());
     if (it == lists_.end()) {
         std::string hint = "define it under [lists]";
-        std::string best;
-        for (const auto& [name, l] : lists_)
-            if (closest(s->get(), {name}) == name) best = name;
+        std::vector<std::string_view> names;
+        for (const auto& [name, l] : lists_) names.push_back(name);
+        std::string best = closest(s->get(), names);
         if (!best.empty()) hint = "did you mean '" + best + "'?";
         error(pos(n), "unknown list '" + make_printable(s->get(), 64) + "'", hint);
         return nullptr;
@@ -290,12 +290,10 @@ MatchNode Loader::load_match(const toml::table& t, const RuleFlags& f, int depth
         } else if (auto field = parse_field(key)) {
             node.conditions.push_back(load_condition(*field, v, pos(k, v), f));
         } else {
-            std::string best;
-            std::size_t best_d = 3;
-            for (std::size_t i = 0; i < static_cast<std::size_t>(Field::Count_); ++i) {
-                auto name = field_info(static_cast<Field>(i)).name;
-                if (closest(key, {name}) == name && best_d > 0) best = name, best_d = 0;
-            }
+            std::vector<std::string_view> fields;
+            for (std::size_t i = 0; i < static_cast<std::size_t>(Field::Count_); ++i)
+                fields.push_back(field_info(static_cast<Field>(i)).name);
+            std::string best = closest(key, fields);
             if (best.empty()) best = closest(key, {"any", "not"});
             error(pos(k, v), "unknown match field '" + make_printable(key, 64) + "'",
                   best.empty() ? "fields are " + field_names() + ", any, not" : "did you mean '" + best + "'?");
