@@ -7,6 +7,7 @@
 //                             suffixes and a few regexes) that all fail: every rule is tried
 //   rcpt/rules:N/hit-last     the recipient the last rule rejects
 //   rcpt/list:1M/known|unknown  "unknown user": rcpt not_in a 1,000,000-entry list file
+//   rcpt/rules:10000+list:1M/known|unknown  the 10,000 rules, then the unknown-user rule
 //   rcpt/cidr:100k/hit|miss   client_ip in a 100,000-network list file, at RCPT
 //   header/regex:200          end of headers, 200 header rules with RE2 values, 12 headers
 //   body/regex:50/1MB         end of message, 50 body RE2 rules over a 1 MiB body
@@ -144,18 +145,28 @@ const Fixture& rules_fixture(int n) {
     return it->second;
 }
 
-const Fixture& list_fixture() {
-    static const Fixture f = [] {
-        const fs::path p = temp_dir() / "users-1m.txt";
-        {
-            std::ofstream out(p);
-            for (int i = 0; i < 1000000; ++i) out << "user" << i << "@bench.example\n";
-        }
-        return load("[lists]\nusers = { file = \"" + p.string() + "\" }\n\n"
-                    "[[rule]]\nname = \"unknown-user\"\nstage = \"rcpt\"\nmatch.rcpt_domain = \"bench.example\"\n"
-                    "match.rcpt = { not_in = \"users\" }\naction = \"reject\"\nreply = \"user_unknown\"\n",
-                    "list-1m");
+// The 1,000,000-entry user list (user0..user999999@bench.example) and the rule rejecting
+// other bench.example recipients, as TOML to append to a rule set.
+std::string list_toml() {
+    static const fs::path p = [] {
+        const fs::path file = temp_dir() / "users-1m.txt";
+        std::ofstream out(file);
+        for (int i = 0; i < 1000000; ++i) out << "user" << i << "@bench.example\n";
+        return file;
     }();
+    return "[lists]\nusers = { file = \"" + p.string() + "\" }\n\n"
+           "[[rule]]\nname = \"unknown-user\"\nstage = \"rcpt\"\nmatch.rcpt_domain = \"bench.example\"\n"
+           "match.rcpt = { not_in = \"users\" }\naction = \"reject\"\nreply = \"user_unknown\"\n";
+}
+
+const Fixture& list_fixture() {
+    static const Fixture f = load(list_toml(), "list-1m");
+    return f;
+}
+
+// The case: 10,000 rcpt rules, then the unknown-user rule over the 1M list.
+const Fixture& rules_and_list_fixture() {
+    static const Fixture f = load(rcpt_rules(10000) + list_toml(), "rcpt-10000-list-1m");
     return f;
 }
 
@@ -234,6 +245,12 @@ void register_all() {
     });
     benchmark::RegisterBenchmark("rcpt/list:1M/unknown", [](benchmark::State& st) {
         run_rcpt(st, list_fixture(), "nouser777777@bench.example", Action::Reject);
+    });
+    benchmark::RegisterBenchmark("rcpt/rules:10000+list:1M/known", [](benchmark::State& st) {
+        run_rcpt(st, rules_and_list_fixture(), "user777777@bench.example", Action::Continue);
+    });
+    benchmark::RegisterBenchmark("rcpt/rules:10000+list:1M/unknown", [](benchmark::State& st) {
+        run_rcpt(st, rules_and_list_fixture(), "nouser777777@bench.example", Action::Reject);
     });
     benchmark::RegisterBenchmark("rcpt/cidr:100k/hit", [](benchmark::State& st) {
         run_rcpt(st, cidr_fixture(), "user1@bench.example", Action::Reject, "11.77.200.9");

@@ -182,5 +182,30 @@ TEST(RuleIndex, LeavesOutRulesWhoseValueCannotMatch) {
     EXPECT_EQ(evaluate(*lr.ruleset, Stage::Rcpt, c, m).rule->name, "u777");
 }
 
+TEST(RuleIndex, FilesEachRuleUnderItsLeastSharedCondition) {
+    // 2,000 rules test the same recipient domain and each its own sender domain (written
+    // second, and toml++ hands the keys over in name order, rcpt_domain first): filed under
+    // the recipient domain, every message to our.example would visit all of them.
+    std::ostringstream o;
+    for (int i = 0; i < 2000; ++i)
+        o << "[[rule]]\nname = \"g" << i << "\"\nstage = \"rcpt\"\nmatch.rcpt_domain = \"our.example\"\n"
+          << "match.sender_domain = \"s" << i << ".example\"\naction = \"defer\"\nreply = \"greylisted\"\n";
+    auto lr = load_rules_from_string(o.str(), "greylist.toml");
+    ASSERT_TRUE(lr.ruleset) << lr.diagnostics.str();
+    const StageIndex& idx = lr.ruleset->prefilter[index(Stage::Rcpt)];
+    EXPECT_EQ(idx.indexed_rules(), 2000u);
+    Connection c;
+    Message m;
+    m.sender.set("someone@elsewhere.example");
+    m.rcpt.set("user@our.example");
+    std::vector<std::uint32_t> cand;
+    idx.candidates(Stage::Rcpt, c, m, cand);
+    EXPECT_TRUE(cand.empty());
+    m.sender.set("someone@s1234.example");
+    idx.candidates(Stage::Rcpt, c, m, cand);
+    ASSERT_EQ(cand.size(), 1u);
+    EXPECT_EQ(evaluate(*lr.ruleset, Stage::Rcpt, c, m).rule->name, "g1234");
+}
+
 }  // namespace
 }  // namespace verdict
