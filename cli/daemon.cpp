@@ -1,6 +1,8 @@
 // Reload and status of the running daemon.
 #include "cli/daemon.hpp"
 
+#include <malloc.h>
+
 #include <ctime>
 
 #include "rules/loader.hpp"
@@ -24,10 +26,22 @@ std::string duration(std::chrono::seconds s) {
            "m " + std::to_string(v % 60) + "s";
 }
 
+// The snapshot as the daemon hands it out: when the last connection pinning it lets go
+// (after a reload replaced it), its memory is freed and the allocator is asked to give
+// free pages back to the system. Without that, each reload of a large list leaves the old
+// snapshot's pages in the allocator and RSS creeps up with every reload.
+std::shared_ptr<const Ruleset> trimmed_on_release(std::shared_ptr<const Ruleset> rs) {
+    const Ruleset* raw = rs.get();
+    return std::shared_ptr<const Ruleset>(raw, [keep = std::move(rs)](const Ruleset*) mutable {
+        keep.reset();
+        malloc_trim(0);
+    });
+}
+
 }  // namespace
 
 Daemon::Daemon(std::string path, std::shared_ptr<const Ruleset> initial, LogSink& l)
-    : rules_path(std::move(path)), snapshots(std::move(initial)), log(l) {}
+    : rules_path(std::move(path)), snapshots(trimmed_on_release(std::move(initial))), log(l) {}
 
 ReloadResult Daemon::reload() {
     std::lock_guard lock(mu_);
@@ -48,7 +62,7 @@ ReloadResult Daemon::reload() {
         log.error("reload of " + rules_path + " failed; the previous rules stay active");
         return out;
     }
-    snapshots.set(r.ruleset);
+    snapshots.set(trimmed_on_release(r.ruleset));
     metrics.reload(true);
     loaded_ = now;
     last_reload_ = "ok at " + when(now);
