@@ -19,9 +19,9 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 
 bool in_list(const ValueMatcher& v, const std::string& s) {
     const List& l = *v.list;
-    if (v.fold) return l.folded.count(s) > 0;
-    if (v.address) return l.addresses.count(s) > 0;
-    return l.exact.count(s) > 0;
+    if (v.fold) return l.folded.contains(s);
+    if (v.address) return l.addresses.contains(s);
+    return l.exact.contains(s);
 }
 
 bool match_one(const ValueMatcher& v, const std::string& s) {

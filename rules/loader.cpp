@@ -324,12 +324,16 @@ void Loader::load_lists(const toml::table& t) {
 void Loader::finish_lists() {
     for (auto& [name, l] : lists_) {
         unsigned need = list_needs_[name];
-        l->exact.reserve(l->entries.size());
-        for (const auto& e : l->entries) l->exact.insert(e);
-        if (need & kNeedFolded)
-            for (const auto& e : l->entries) l->folded.insert(to_lower(e));
+        l->count = l->entries.size();
+        auto build = [&](StringSet& set, auto form) {
+            set.reserve(l->entries.size());
+            for (const auto& e : l->entries) set.insert(form(e));
+            set.shrink_to_fit();
+        };
+        if (need & kNeedExact) build(l->exact, [](const std::string& e) -> const std::string& { return e; });
+        if (need & kNeedFolded) build(l->folded, [](const std::string& e) { return to_lower(e); });
         if (need & kNeedAddresses)
-            for (const auto& e : l->entries) l->addresses.insert(normalize_address(strip_angle(e), false));
+            build(l->addresses, [](const std::string& e) { return normalize_address(strip_angle(e), false); });
         if (need & kNeedCidrs) {
             std::size_t bad = 0;
             for (std::size_t i = 0; i < l->entries.size(); ++i) {
@@ -347,6 +351,8 @@ void Loader::finish_lists() {
                 error(l->pos, "list '" + name + "' has " + std::to_string(bad - 10) + " more entries that are not networks",
                       "fix the entries above first");
         }
+        std::vector<std::string>().swap(l->entries);
+        std::vector<std::pair<std::uint32_t, std::uint32_t>>().swap(l->entry_pos);
         rs_.lists[name] = l;
     }
 }

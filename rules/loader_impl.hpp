@@ -78,7 +78,7 @@ private:
     void add_to_checksum(std::string_view data);
 
 public:
-    enum ListNeed : unsigned { kNeedFolded = 1, kNeedAddresses = 2, kNeedCidrs = 4 };
+    enum ListNeed : unsigned { kNeedFolded = 1, kNeedAddresses = 2, kNeedCidrs = 4, kNeedExact = 8 };
 };
 
 std::string_view type_name(const toml::node& n);

@@ -58,6 +58,7 @@ std::shared_ptr<const List> Loader::use_list(const toml::node& n, const FieldInf
     if (fi.kind == FieldKind::Ip) need |= kNeedCidrs;
     else if (folds(fi, f)) need |= kNeedFolded;
     else if (fi.kind == FieldKind::Address) need |= kNeedAddresses;
+    else need |= kNeedExact;
     return it->second;
 }
 

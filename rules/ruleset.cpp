@@ -76,7 +76,7 @@ Reply failure_reply(OnError e) {
 
 std::size_t Ruleset::list_entries() const {
     std::size_t n = 0;
-    for (const auto& [name, l] : lists) n += l->entries.size();
+    for (const auto& [name, l] : lists) n += l->count;
     return n;
 }
 

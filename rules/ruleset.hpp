@@ -10,11 +10,11 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 #include "rules/action.hpp"
 #include "rules/cidr_set.hpp"
+#include "rules/string_set.hpp"
 #include "rules/diagnostic.hpp"
 #include "rules/ip_address.hpp"
 #include "rules/reply.hpp"
@@ -66,12 +66,16 @@ struct List {
     std::string name;
     SourcePos pos;
     std::string file;                       // list file, empty for inline lists
-    std::vector<std::string> entries;       // as written
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> entry_pos;  // line, column of each
-    std::unordered_set<std::string> exact;  // entries as written
-    std::unordered_set<std::string> folded; // lower-cased (built when a rule needs it)
-    std::unordered_set<std::string> addresses;  // domain lower-cased (built when needed)
-    CidrSet cidrs;                          // parsed networks (built when client_ip uses it)
+    std::size_t count = 0;                  // entries as written, duplicates included
+    // Only the forms some rule compares against are built:
+    StringSet exact;                        // entries as written
+    StringSet folded;                       // lower-cased
+    StringSet addresses;                    // as addresses: domain lower-cased
+    CidrSet cidrs;                          // parsed networks (client_ip)
+    // While loading only (cleared once the sets are built): the entries as written and
+    // their line and column, for error messages.
+    std::vector<std::string> entries;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> entry_pos;
 };
 
 // ---- value forms ------------------------------------------------------------------------
