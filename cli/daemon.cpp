@@ -41,7 +41,9 @@ std::shared_ptr<const Ruleset> trimmed_on_release(std::shared_ptr<const Ruleset>
 }  // namespace
 
 Daemon::Daemon(std::string path, std::shared_ptr<const Ruleset> initial, LogSink& l)
-    : rules_path(std::move(path)), snapshots(trimmed_on_release(std::move(initial))), log(l) {}
+    : rules_path(std::move(path)), snapshots(trimmed_on_release(std::move(initial))), log(l) {
+    malloc_trim(0);  // the loader's temporaries (a large list's lines) are freed by now
+}
 
 ReloadResult Daemon::reload() {
     std::lock_guard lock(mu_);
@@ -63,6 +65,7 @@ ReloadResult Daemon::reload() {
         return out;
     }
     snapshots.set(trimmed_on_release(r.ruleset));
+    malloc_trim(0);  // the loader's temporaries are freed by now: give their pages back
     metrics.reload(true);
     loaded_ = now;
     last_reload_ = "ok at " + when(now);
