@@ -2,18 +2,28 @@
 #include "rules/cidr_set.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace verdict {
 
-std::string masked_key(const IpAddress& a, int prefix) {
+NetKey masked_key(const IpAddress& a, int prefix) {
+    std::array<std::uint8_t, 16> b{};
     const std::size_t n = a.v4 ? 4 : 16;
-    std::string key(reinterpret_cast<const char*>(a.bytes.data()), n);
     for (std::size_t i = 0; i < n; ++i) {
         const int bits = prefix - static_cast<int>(i) * 8;
-        if (bits >= 8) continue;
-        key[i] = static_cast<char>(bits <= 0 ? 0 : static_cast<unsigned char>(key[i]) & (0xff << (8 - bits)));
+        b[i] = bits >= 8 ? a.bytes[i] : bits <= 0 ? 0 : static_cast<std::uint8_t>(a.bytes[i] & (0xff << (8 - bits)));
     }
-    return key;
+    NetKey k;
+    std::memcpy(&k.hi, b.data(), 8);
+    std::memcpy(&k.lo, b.data() + 8, 8);
+    return k;
+}
+
+std::size_t NetKeyHash::operator()(const NetKey& k) const {
+    std::uint64_t x = k.hi ^ (k.lo * 0x9e3779b97f4a7c15ull);  // then splitmix64's finaliser
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return static_cast<std::size_t>(x ^ (x >> 31));
 }
 
 void CidrSet::add(const Cidr& c) {

@@ -5,7 +5,6 @@
 
 #include <array>
 #include <cstdint>
-#include <string>
 #include <unordered_set>
 #include <vector>
 
@@ -13,8 +12,16 @@
 
 namespace verdict {
 
-// The address with the bits below `prefix` cleared, as a 4- or 16-byte key.
-std::string masked_key(const IpAddress& a, int prefix);
+// The address with the bits below `prefix` cleared: a fixed-size key, so probing a set
+// allocates nothing. (IPv4 and IPv6 keys are kept in separate sets.)
+struct NetKey {
+    std::uint64_t hi = 0, lo = 0;
+    friend bool operator==(const NetKey&, const NetKey&) = default;
+};
+struct NetKeyHash {
+    std::size_t operator()(const NetKey& k) const;
+};
+NetKey masked_key(const IpAddress& a, int prefix);
 
 class CidrSet {
 public:
@@ -25,10 +32,9 @@ public:
     bool empty() const { return count_ == 0; }
 
 private:
-    // Key: the masked address bytes (4 or 16) as a string.
     struct Level {
         int prefix;
-        std::unordered_set<std::string> nets;
+        std::unordered_set<NetKey, NetKeyHash> nets;
     };
     std::vector<Level> v4_, v6_;  // sorted by prefix, longest first
     std::size_t count_ = 0;

@@ -21,6 +21,10 @@ struct TextValue {
     std::string raw;
     std::string folded;
     void set(std::string_view v);
+    TextValue& operator=(std::string_view v) {
+        set(v);
+        return *this;
+    }
 };
 
 // A mail address in every form a matcher may ask for. "" is the null sender.
@@ -50,7 +54,8 @@ struct HeaderField {
     std::string folded;  // value lower-cased
 };
 
-using MacroMap = std::map<std::string, std::string, std::less<>>;
+// Macro values by name (without braces), lower-cased once when they arrive.
+using MacroMap = std::map<std::string, TextValue, std::less<>>;
 
 struct Connection {
     TextValue client_ip;

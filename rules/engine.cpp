@@ -100,7 +100,7 @@ bool match_recipients(const ValueMatcher& v, const Condition& cond, Stage stage,
     return false;
 }
 
-const std::string* find_macro(const Connection& c, const Message& m, const std::string& name) {
+const TextValue* find_macro(const Connection& c, const Message& m, const std::string& name) {
     if (auto it = m.macros.find(name); it != m.macros.end()) return &it->second;
     if (auto it = c.macros.find(name); it != c.macros.end()) return &it->second;
     return nullptr;
@@ -135,13 +135,9 @@ bool match_condition(const Condition& k, Stage stage, const Connection& c, const
         case Field::Body: return re2::RE2::PartialMatch(m.body, *k.body);
         case Field::Size: return k.number.matches(static_cast<std::int64_t>(m.size));
         case Field::Macro: {
-            const std::string* val = find_macro(c, m, k.name);
+            const TextValue* val = find_macro(c, m, k.name);
             if (!val) return false;
-            if (!k.has_value) return true;
-            TextValue t;
-            t.raw = *val;
-            if (v.fold) t.folded = to_lower(*val);
-            return match_text(v, t);
+            return !k.has_value || match_text(v, *val);
         }
         case Field::Count_: break;
     }

@@ -70,8 +70,11 @@ void keys_of(const Condition& k, int form, F&& emit) {
     const std::string head = std::to_string(static_cast<int>(k.field)) + (k.value.fold ? "f" : "c") +
                              static_cast<char>('0' + form);
     if (k.field == Field::ClientIp) {
-        for (const Cidr& net : k.value.cidrs.networks())
-            emit(head + std::to_string(net.prefix) + masked_key(net.net, net.prefix));
+        for (const Cidr& net : k.value.cidrs.networks()) {
+            const NetKey key = masked_key(net.net, net.prefix);
+            emit(head + (net.net.v4 ? "4/" : "6/") + std::to_string(net.prefix) + "/" + std::to_string(key.hi) + "/" +
+                 std::to_string(key.lo));
+        }
     } else if (form == 1) {
         for (const auto& lit : k.value.literals) emit(head + lit);
     } else if (form == 2) {

@@ -19,6 +19,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "rules/cidr_set.hpp"
 #include "rules/context.hpp"
 #include "rules/stage.hpp"
 
@@ -58,7 +59,7 @@ private:
     struct IpLevel {
         bool v4;
         int prefix;
-        Map by_net;
+        std::unordered_map<NetKey, std::vector<std::uint32_t>, NetKeyHash> by_net;
     };
     std::vector<IpLevel> ip_levels_;
     std::vector<std::uint32_t> always_;
