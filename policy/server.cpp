@@ -36,22 +36,31 @@ public:
     }
 
 private:
-    void arm_timer() {
-        timer_.expires_after(std::chrono::seconds(cfg_.idle_timeout_seconds));
+    // The idle timer is not re-armed per request: a read records the time, and the timer,
+    // when it fires, closes the connection only if nothing was read for the whole timeout
+    // (else it sleeps for the rest of it). That keeps timer queue work and cross-thread
+    // wake-ups off the per-request path.
+    void arm_timer(std::chrono::steady_clock::time_point at) {
+        timer_.expires_at(at);
         timer_.async_wait([self = this->shared_from_this()](boost::system::error_code ec) {
-            if (!ec) {
-                boost::system::error_code ignore;
-                self->socket_.close(ignore);  // idle too long: the pending read ends
-            }
+            if (ec || !self->socket_.is_open()) return;
+            const auto due = self->last_read_ + std::chrono::seconds(self->cfg_.idle_timeout_seconds);
+            if (std::chrono::steady_clock::now() < due) return self->arm_timer(due);
+            boost::system::error_code ignore;
+            self->socket_.close(ignore);  // idle too long: the pending read ends
         });
     }
 
     void read() {
-        arm_timer();
+        last_read_ = std::chrono::steady_clock::now();
+        if (!timer_armed_) {
+            timer_armed_ = true;
+            arm_timer(last_read_ + std::chrono::seconds(cfg_.idle_timeout_seconds));
+        }
         socket_.async_read_some(asio::buffer(buf_), [self = this->shared_from_this()](boost::system::error_code ec,
                                                                                       std::size_t n) {
-            self->timer_.cancel();
             if (ec) {
+                self->timer_.cancel();
                 if (!self->parser_.idle() && ec != asio::error::operation_aborted)
                     self->log_.error("policy: connection closed in the middle of a request");
                 return;
@@ -93,6 +102,7 @@ private:
         asio::async_write(socket_, asio::buffer(out_), [self, then_close](boost::system::error_code ec, std::size_t) {
             self->out_.clear();
             if (ec || then_close) {
+                self->timer_.cancel();
                 boost::system::error_code ignore;
                 self->socket_.shutdown(Socket::shutdown_both, ignore);
                 self->socket_.close(ignore);
@@ -112,19 +122,30 @@ private:
     RequestParser parser_;
     std::array<char, 4096> buf_{};
     std::string out_;
+    std::chrono::steady_clock::time_point last_read_;
+    bool timer_armed_ = false;
 };
 
 }  // namespace
 
 struct Server::Impl {
     Impl(Config c, Server& s, Responder& r, LogSink& l, Metrics& m)
-        : cfg(std::move(c)), server(s), responder(r), log(l), metrics(m) {}
+        : cfg(std::move(c)), server(s), responder(r), log(l), metrics(m) {
+        for (int i = 0; i < std::max(1, cfg.threads); ++i) {
+            ios.push_back(std::make_unique<asio::io_context>(1));
+            work.push_back(asio::make_work_guard(*ios.back()));  // run() waits for connections
+        }
+    }
     Config cfg;
     Server& server;
     Responder& responder;
     LogSink& log;
     Metrics& metrics;
-    asio::io_context io;
+    // One io_context per thread, connections dealt out in turn: a connection's handlers
+    // always run on the same thread, with no hand-off between threads per request.
+    std::vector<std::unique_ptr<asio::io_context>> ios;
+    std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;
+    std::size_t next = 0;
     std::unique_ptr<unix_proto::acceptor> unix_acceptor;
     std::unique_ptr<tcp::acceptor> tcp_acceptor;
     std::vector<std::thread> threads;
@@ -132,8 +153,10 @@ struct Server::Impl {
 
     template <typename Acceptor>
     void accept(Acceptor& a) {
-        // Each connection gets a strand: its read, write and timer handlers never overlap.
-        a.async_accept(asio::make_strand(io), [this, &a](boost::system::error_code ec,
+        // Each connection gets a strand (its read, write and timer handlers never overlap)
+        // on the next thread's io_context.
+        asio::io_context& home = *ios[next++ % ios.size()];
+        a.async_accept(asio::make_strand(home), [this, &a](boost::system::error_code ec,
                                                          typename Acceptor::protocol_type::socket s) {
             if (ec == asio::error::operation_aborted) return;
             if (!ec) {
@@ -143,9 +166,11 @@ struct Server::Impl {
                     s.close(ignore);
                 } else {
                     if constexpr (std::is_same_v<Acceptor, tcp::acceptor>) s.set_option(tcp::no_delay(true));
-                    std::make_shared<Connection<typename Acceptor::protocol_type::socket>>(std::move(s), server, responder,
-                                                                                           log, metrics, cfg)
-                        ->start();
+                    // Started on its own thread (the acceptor's handler runs on the first).
+                    auto ex = s.get_executor();
+                    auto c = std::make_shared<Connection<typename Acceptor::protocol_type::socket>>(
+                        std::move(s), server, responder, log, metrics, cfg);
+                    asio::post(ex, [c] { c->start(); });
                 }
             }
             accept(a);
@@ -159,12 +184,12 @@ Server::Server(Config c, Responder& responder, LogSink& log, Metrics& metrics)
     if (spec.kind == SocketSpec::Kind::Unix) {
         prepare_unix_socket(spec.path);
         const mode_t old = umask(0117);  // 0660
-        impl_->unix_acceptor = std::make_unique<unix_proto::acceptor>(impl_->io, unix_proto::endpoint(spec.path));
+        impl_->unix_acceptor = std::make_unique<unix_proto::acceptor>(*impl_->ios[0], unix_proto::endpoint(spec.path));
         umask(old);
         impl_->unix_path = spec.path;
     } else {
         auto addr = asio::ip::make_address(spec.host);
-        impl_->tcp_acceptor = std::make_unique<tcp::acceptor>(impl_->io, tcp::endpoint(addr, static_cast<unsigned short>(spec.port)));
+        impl_->tcp_acceptor = std::make_unique<tcp::acceptor>(*impl_->ios[0], tcp::endpoint(addr, static_cast<unsigned short>(spec.port)));
     }
 }
 
@@ -173,12 +198,12 @@ Server::~Server() { stop(); }
 void Server::start() {
     if (impl_->unix_acceptor) impl_->accept(*impl_->unix_acceptor);
     if (impl_->tcp_acceptor) impl_->accept(*impl_->tcp_acceptor);
-    for (int i = 0; i < std::max(1, impl_->cfg.threads); ++i) impl_->threads.emplace_back([this] { impl_->io.run(); });
+    for (auto& io : impl_->ios) impl_->threads.emplace_back([&io] { io->run(); });
 }
 
 void Server::stop() {
     if (!impl_) return;
-    impl_->io.stop();
+    for (auto& io : impl_->ios) io->stop();
     for (auto& t : impl_->threads)
         if (t.joinable()) t.join();
     impl_->threads.clear();
