@@ -134,6 +134,9 @@ struct Server::Impl {
         for (int i = 0; i < std::max(1, cfg.threads); ++i) {
             ios.push_back(std::make_unique<asio::io_context>(1));
             work.push_back(asio::make_work_guard(*ios.back()));  // run() waits for connections
+            // A timer creates the io_context's reactor (its epoll, event and timer fds) now,
+            // not when its first connection arrives: the fd count stays flat while serving.
+            asio::steady_timer reactor_now(*ios.back());
         }
     }
     Config cfg;
