@@ -322,7 +322,9 @@ void Loader::load_lists(const toml::table& t) {
 }
 
 void Loader::finish_lists() {
-    for (auto& [name, l] : lists_) {
+    for (auto& entry : lists_) {
+        const std::string& name = entry.first;
+        auto& l = entry.second;  // a plain reference: lambdas below may capture it
         unsigned need = list_needs_[name];
         l->count = l->entries.size();
         auto build = [&](StringSet& set, auto form) {
