@@ -11,6 +11,7 @@
 //   rcpt/cidr:100k/hit|miss   client_ip in a 100,000-network list file, at RCPT
 //   header/regex:200          end of headers, 200 header rules with RE2 values, 12 headers
 //   body/regex:50/1MB         end of message, 50 body RE2 rules over a 1 MiB body
+//   policy/rcpt/...           a whole policy request parsed and answered (micro_policy.cpp)
 //
 // Each fixture reports its load time (load_ms) as a counter. Run with
 // --benchmark_format=json for bench/run's table.
@@ -307,8 +308,11 @@ void register_all() {
 
 }  // namespace
 
+void register_policy_benchmarks();  // micro_policy.cpp
+
 int main(int argc, char** argv) {
     register_all();
+    register_policy_benchmarks();
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
     benchmark::RunSpecifiedBenchmarks();

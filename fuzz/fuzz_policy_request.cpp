@@ -51,7 +51,7 @@ Outcome parse(std::string_view stream, policy::Limits limits, NextPiece next) {
             Request r = p.take();
             FUZZ_CHECK(!r.empty());
             FUZZ_CHECK(r.size() <= limits.max_attributes);
-            for (const auto& [k, v] : r) {
+            for (const auto& [k, v] : r.attributes()) {
                 FUZZ_CHECK(!k.empty() && k.size() + 1 + v.size() <= limits.max_line);
                 FUZZ_CHECK(k.find('=') == std::string::npos && k.find('\n') == std::string::npos);
                 FUZZ_CHECK(v.find('\n') == std::string::npos && v.find('\0') == std::string::npos);

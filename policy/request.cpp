@@ -1,23 +1,78 @@
-// Incremental, bounded parsing of policy requests.
+// Incremental, bounded parsing of policy requests, and the request's attribute index.
 #include "policy/request.hpp"
+
+#include <algorithm>
 
 #include "rules/printable.hpp"
 
 namespace verdict::policy {
 
-RequestParser::Status RequestParser::finish_line() {
-    std::string line = std::move(line_);
-    line_.clear();
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+Request::Request(std::initializer_list<std::pair<std::string_view, std::string_view>> attrs) {
+    for (const auto& [k, v] : attrs) set(k, v);
+}
+
+namespace {
+
+std::uint32_t name_hash(std::string_view name) {  // FNV-1a: names are short
+    std::uint32_t h = 2166136261u;
+    for (unsigned char c : name) h = (h ^ c) * 16777619u;
+    return h;
+}
+
+}  // namespace
+
+const Request::Attr* Request::find(std::string_view name, std::uint32_t hash) const {
+    auto at = std::lower_bound(index_.begin(), index_.end(), hash, [](const Attr& a, std::uint32_t h) { return a.hash < h; });
+    for (; at != index_.end() && at->hash == hash; ++at)
+        if (name_of(*at) == name) return &*at;
+    return nullptr;
+}
+
+void Request::set(std::string_view name, std::string_view value) {
+    const std::uint32_t hash = name_hash(name);
+    const auto off = static_cast<std::uint32_t>(text_.size());
+    Attr a{hash, off, static_cast<std::uint32_t>(name.size()), static_cast<std::uint32_t>(off + name.size()),
+           static_cast<std::uint32_t>(value.size())};
+    const Attr* same = find(name, hash);
+    text_.append(name).append(value);  // a replaced value stays in the buffer until clear()
+    if (same) {
+        index_[static_cast<std::size_t>(same - index_.data())] = a;
+        return;
+    }
+    auto at = std::upper_bound(index_.begin(), index_.end(), hash, [](std::uint32_t h, const Attr& e) { return h < e.hash; });
+    index_.insert(at, a);
+}
+
+std::string_view Request::get(std::string_view name) const {
+    const Attr* a = find(name, name_hash(name));
+    return a ? std::string_view(text_).substr(a->value, a->value_len) : std::string_view();
+}
+
+void Request::clear() {
+    text_.clear();
+    index_.clear();
+}
+
+std::vector<std::pair<std::string_view, std::string_view>> Request::attributes() const {
+    std::vector<std::pair<std::string_view, std::string_view>> out;
+    for (const Attr& a : index_) out.emplace_back(name_of(a), std::string_view(text_).substr(a.value, a.value_len));
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+RequestParser::Status RequestParser::finish_line(std::string_view line) {
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty()) {
         if (req_.empty()) {
             error_ = "empty request";
             return Status::Error;
         }
+        complete_ = true;
+        bytes_ = 0;
         return Status::Complete;
     }
     auto eq = line.find('=');
-    if (eq == std::string::npos || eq == 0) {
+    if (eq == std::string_view::npos || eq == 0) {
         error_ = "malformed attribute line '" + make_printable(line, 60) + "'";
         return Status::Error;
     }
@@ -25,11 +80,15 @@ RequestParser::Status RequestParser::finish_line() {
         error_ = "more than " + std::to_string(limits_.max_attributes) + " attributes";
         return Status::Error;
     }
-    req_[line.substr(0, eq)] = line.substr(eq + 1);
+    req_.set(line.substr(0, eq), line.substr(eq + 1));
     return Status::NeedMore;
 }
 
 RequestParser::Status RequestParser::feed(std::string_view& data) {
+    if (complete_) {  // the previous request has been answered (or taken)
+        req_.clear();
+        complete_ = false;
+    }
     while (!data.empty()) {
         auto nl = data.find('\n');
         std::string_view chunk = data.substr(0, nl);
@@ -46,13 +105,20 @@ RequestParser::Status RequestParser::feed(std::string_view& data) {
             error_ = "NUL byte in request";
             return Status::Error;
         }
-        line_.append(chunk);
         if (nl == std::string_view::npos) {
+            line_.append(chunk);
             data = {};
             return Status::NeedMore;
         }
         data.remove_prefix(nl + 1);
-        Status s = finish_line();
+        Status s;
+        if (line_.empty()) {
+            s = finish_line(chunk);  // the whole line is in this read: no copy
+        } else {
+            line_.append(chunk);
+            s = finish_line(line_);
+            line_.clear();
+        }
         if (s != Status::NeedMore) return s;
     }
     return Status::NeedMore;
@@ -61,13 +127,9 @@ RequestParser::Status RequestParser::feed(std::string_view& data) {
 Request RequestParser::take() {
     Request r = std::move(req_);
     req_.clear();
+    complete_ = false;
     bytes_ = 0;
     return r;
-}
-
-std::string_view get(const Request& r, std::string_view key) {
-    auto it = r.find(key);
-    return it == r.end() ? std::string_view() : std::string_view(it->second);
 }
 
 }  // namespace verdict::policy

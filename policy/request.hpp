@@ -5,10 +5,12 @@
 #pragma once
 
 #include <cstddef>
-#include <map>
-#include <optional>
+#include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace verdict::policy {
 
@@ -18,7 +20,30 @@ struct Limits {
     std::size_t max_request = 64 * 1024; // bytes in one request
 };
 
-using Request = std::map<std::string, std::string, std::less<>>;
+// One request's attributes: names and values in one buffer, an index sorted by a hash of
+// the name (found by binary search on integers). A name given twice keeps its last value. Built and searched without an allocation per
+// attribute; clear() keeps the capacity for the next request.
+class Request {
+public:
+    Request() = default;
+    Request(std::initializer_list<std::pair<std::string_view, std::string_view>> attrs);
+    void set(std::string_view name, std::string_view value);
+    std::string_view get(std::string_view name) const;  // "" when absent
+    std::size_t size() const { return index_.size(); }
+    bool empty() const { return index_.empty(); }
+    void clear();
+    std::vector<std::pair<std::string_view, std::string_view>> attributes() const;  // by name
+    bool operator==(const Request& o) const { return attributes() == o.attributes(); }
+
+private:
+    struct Attr {
+        std::uint32_t hash, name, name_len, value, value_len;  // offsets into text_
+    };
+    std::string_view name_of(const Attr& a) const { return std::string_view(text_).substr(a.name, a.name_len); }
+    const Attr* find(std::string_view name, std::uint32_t hash) const;
+    std::string text_;
+    std::vector<Attr> index_;
+};
 
 class RequestParser {
 public:
@@ -26,21 +51,24 @@ public:
 
     enum class Status { NeedMore, Complete, Error };
     // Consumes bytes from `data` (advancing it) until a request is complete or an error
-    // occurs; on Complete, take() returns it and parsing continues with the rest.
+    // occurs. On Complete, request() holds it until the next feed() (take() moves it out),
+    // and parsing continues with the rest.
     Status feed(std::string_view& data);
+    const Request& request() const { return req_; }
     Request take();
     const std::string& error() const { return error_; }
-    bool idle() const { return line_.empty() && req_.empty() && bytes_ == 0; }
+    bool idle() const { return line_.empty() && (req_.empty() || complete_) && bytes_ == 0; }
 
 private:
-    Status finish_line();
+    Status finish_line(std::string_view line);
     Limits limits_;
-    std::string line_;
+    std::string line_;  // a line split across reads
     Request req_;
+    bool complete_ = false;  // req_ is a finished request, cleared by the next feed()
     std::size_t bytes_ = 0;
     std::string error_;
 };
 
-std::string_view get(const Request& r, std::string_view key);
+inline std::string_view get(const Request& r, std::string_view key) { return r.get(key); }
 
 }  // namespace verdict::policy

@@ -71,32 +71,14 @@ std::string to_action(const Decision& d) {
 }
 
 Responder::Responder(SnapshotHolder& snapshots, LogSink& log, Metrics& metrics, std::size_t max_instances)
-    : snapshots_(snapshots), log_(log), metrics_(metrics), max_instances_(max_instances) {}
+    : snapshots_(snapshots), log_(log), metrics_(metrics), by_instance_(max_instances) {}
 
-std::size_t Responder::instances() const {
-    std::lock_guard lock(mu_);
-    return by_instance_.size();
-}
+std::size_t Responder::instances() const { return by_instance_.size(); }
 
 std::shared_ptr<Responder::Instance> Responder::instance_for(const Request& r) {
-    std::string key(get(r, "instance"));
+    const std::string_view key = get(r, "instance");
     if (key.empty()) return std::make_shared<Instance>(snapshots_.get());  // before MAIL is accepted
-    std::lock_guard lock(mu_);
-    auto& slot = by_instance_[key];
-    if (!slot) {
-        if (by_instance_.size() > max_instances_) {
-            // Drop the least recently used half; their SMTP sessions are long gone or idle.
-            std::vector<std::pair<std::chrono::steady_clock::time_point, std::string>> ages;
-            for (const auto& [k, v] : by_instance_)
-                if (v) ages.emplace_back(v->used, k);
-            std::sort(ages.begin(), ages.end());
-            for (std::size_t i = 0; i < ages.size() / 2; ++i) by_instance_.erase(ages[i].second);
-        }
-        auto& fresh = by_instance_[key];
-        fresh = std::make_shared<Instance>(snapshots_.get());
-        return fresh;
-    }
-    return slot;
+    return by_instance_.find_or_make(key, [&] { return std::make_shared<Instance>(snapshots_.get()); });
 }
 
 namespace {
@@ -195,10 +177,8 @@ std::string Responder::answer(const Request& r) {
             in->used = std::chrono::steady_clock::now();
             out = "action=" + respond(*in, r) + "\n\n";
         }
-        if (get(r, "protocol_state") == "END-OF-MESSAGE" && !get(r, "instance").empty()) {
-            std::lock_guard lock(mu_);  // the message is done: forget its state
-            by_instance_.erase(std::string(get(r, "instance")));
-        }
+        if (get(r, "protocol_state") == "END-OF-MESSAGE" && !get(r, "instance").empty())
+            by_instance_.erase(get(r, "instance"));  // the message is done: forget its state
         return out;
     } catch (const std::exception& e) {
         log_.error(std::string("policy: internal error: ") + make_printable(e.what()));

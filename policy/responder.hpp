@@ -7,8 +7,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 
+#include "policy/instance_table.hpp"
 #include "policy/request.hpp"
 #include "rules/decision_log.hpp"
 #include "rules/metrics.hpp"
@@ -19,8 +19,9 @@ namespace verdict::policy {
 
 class Responder {
 public:
-    // Per-message state lives until END-OF-MESSAGE is answered, or until `max_instances`
-    // is exceeded, when the least recently used half is dropped (bounded memory).
+    // Per-message state lives until END-OF-MESSAGE is answered, or until about
+    // `max_instances` newer messages have come and it was not used meanwhile (bounded
+    // memory; see instance_table.hpp).
     Responder(SnapshotHolder& snapshots, LogSink& log, Metrics& metrics, std::size_t max_instances = 10000);
     // The whole answer, "action=...\n\n". Never throws: failures answer per on_error.
     std::string answer(const Request& r);
@@ -34,9 +35,7 @@ private:
     SnapshotHolder& snapshots_;
     LogSink& log_;
     Metrics& metrics_;
-    std::size_t max_instances_;
-    mutable std::mutex mu_;
-    std::unordered_map<std::string, std::shared_ptr<Instance>> by_instance_;
+    InstanceTable<Instance> by_instance_;
 };
 
 // Decision -> Postfix access(5) action (without "action=").

@@ -81,7 +81,7 @@ private:
                 return;
             }
             if (st == RequestParser::Status::NeedMore) break;
-            Request r = parser_.take();
+            const Request& r = parser_.request();
             if (get(r, "request") != "smtpd_access_policy") {
                 ++server_.protocol_errors;
                 metrics_.protocol_error("policy");

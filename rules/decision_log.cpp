@@ -2,9 +2,11 @@
 #include "rules/decision_log.hpp"
 
 #include <syslog.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <ctime>
-#include <iostream>
 
 #include "rules/printable.hpp"
 
@@ -112,14 +114,25 @@ void LogSink::decision(const LogFields& f) { write(LOG_INFO, format_ == LogForma
 
 void LogSink::write(int priority, std::string_view line) {
     // Lines are built from printable values; this only guards against a stray byte.
-    std::string safe(line.substr(0, 4000));
-    for (char& ch : safe)
-        if (static_cast<unsigned char>(ch) < 0x20 || static_cast<unsigned char>(ch) > 0x7e) ch = '?';
-    if (stderr_) {
-        std::lock_guard lock(mu_);
-        std::cerr << "verdict: " << safe << '\n';
-    } else {
-        syslog(priority, "%s", safe.c_str());
+    line = line.substr(0, 4000);
+    std::string out;
+    out.reserve(line.size() + 10);
+    if (stderr_) out = "verdict: ";
+    for (char ch : line) out += static_cast<unsigned char>(ch) < 0x20 || static_cast<unsigned char>(ch) > 0x7e ? '?' : ch;
+    if (!stderr_) {
+        syslog(priority, "%s", out.c_str());
+        return;
+    }
+    // One write(2) per line and no lock: a line (at most 4010 bytes) written in one call is
+    // not interleaved with another thread's, whether stderr is a pipe (atomic up to
+    // PIPE_BUF) or a file (the kernel serialises writes on one open file).
+    out += '\n';
+    std::string_view rest = out;
+    while (!rest.empty()) {
+        const ssize_t n = ::write(STDERR_FILENO, rest.data(), rest.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return;  // nowhere to log to; the decision itself stands
+        rest.remove_prefix(static_cast<std::size_t>(n));
     }
 }
 

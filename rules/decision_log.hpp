@@ -42,7 +42,6 @@ private:
     void write(int priority, std::string_view line);
     bool stderr_;
     LogFormat format_;
-    std::mutex mu_;
 };
 
 }  // namespace verdict

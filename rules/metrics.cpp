@@ -23,20 +23,26 @@ std::string label(std::string_view k, std::string_view v) { return std::string(k
 
 }  // namespace
 
-void Metrics::add(std::map<std::string, std::uint64_t>& m, const std::string& key, std::int64_t delta) {
-    auto& v = m[key];
-    v = static_cast<std::uint64_t>(static_cast<std::int64_t>(v) + delta);
+void Metrics::add(Counts& m, std::string_view key, std::int64_t delta) {
+    auto it = m.find(key);
+    if (it == m.end()) it = m.emplace(std::string(key), 0).first;
+    it->second = static_cast<std::uint64_t>(static_cast<std::int64_t>(it->second) + delta);
 }
 
 void Metrics::record(std::string_view fe, const Decision& d, std::chrono::nanoseconds latency) {
-    std::string key = label("front_end", fe) + ',' + label("stage", stage_name(d.stage)) + ',' +
-                      label("action", action_name(d.action)) + ',' +
-                      label("code", d.reply.code ? std::to_string(d.reply.code) : "none");
     const double seconds = std::chrono::duration<double>(latency).count();
+    auto hit = [this](const std::string& rule, Mode mode) {
+        auto it = rule_hits_.find(rule);
+        if (it == rule_hits_.end()) it = rule_hits_.emplace(rule, std::array<std::uint64_t, 2>{}).first;
+        ++it->second[mode == Mode::Monitor ? 1 : 0];
+    };
+    const auto key = std::make_tuple(fe, d.stage, d.action, d.reply.code);
     std::lock_guard lock(mu_);
-    add(decisions_, key);
-    if (d.rule) add(rule_hits_, label("rule", d.rule->name) + ',' + label("mode", "enforce"));
-    for (const Rule* r : d.monitor_hits) add(rule_hits_, label("rule", r->name) + ',' + label("mode", "monitor"));
+    auto it = decisions_.find(key);
+    if (it == decisions_.end()) it = decisions_.emplace(std::make_tuple(std::string(fe), d.stage, d.action, d.reply.code), 0).first;
+    ++it->second;
+    if (d.rule) hit(d.rule->name, Mode::Enforce);
+    for (const Rule* r : d.monitor_hits) hit(r->name, Mode::Monitor);
     std::size_t b = 0;
     while (b < kLatencyBuckets.size() && seconds > kLatencyBuckets[b]) ++b;
     ++latency_buckets_[b];
@@ -46,31 +52,31 @@ void Metrics::record(std::string_view fe, const Decision& d, std::chrono::nanose
 
 void Metrics::connection_opened(std::string_view fe) {
     std::lock_guard lock(mu_);
-    add(connections_, std::string(fe));
-    add(open_, std::string(fe));
+    add(connections_, fe);
+    add(open_, fe);
 }
 
 void Metrics::connection_closed(std::string_view fe) {
     std::lock_guard lock(mu_);
-    add(open_, std::string(fe), -1);
+    add(open_, fe, -1);
 }
 
 void Metrics::protocol_error(std::string_view fe) {
     std::lock_guard lock(mu_);
-    add(errors_, std::string(fe));
+    add(errors_, fe);
 }
 
 void Metrics::reload(bool ok) { ++(ok ? reloads_ok_ : reloads_failed_); }
 
 std::uint64_t Metrics::rule_hits(std::string_view rule, Mode mode) const {
     std::lock_guard lock(mu_);
-    auto it = rule_hits_.find(label("rule", rule) + ',' + label("mode", mode == Mode::Monitor ? "monitor" : "enforce"));
-    return it == rule_hits_.end() ? 0 : it->second;
+    auto it = rule_hits_.find(rule);
+    return it == rule_hits_.end() ? 0 : it->second[mode == Mode::Monitor ? 1 : 0];
 }
 
 std::uint64_t Metrics::open_connections(std::string_view fe) const {
     std::lock_guard lock(mu_);
-    auto it = open_.find(std::string(fe));
+    auto it = open_.find(fe);
     return it == open_.end() ? 0 : it->second;
 }
 
@@ -81,9 +87,18 @@ std::string Metrics::prometheus() const {
         o += std::string("# HELP ") + name + ' ' + help + "\n# TYPE " + name + ' ' + type + '\n';
     };
     family("verdict_decisions_total", "counter", "Decisions answered, by front end, stage, action and reply code.");
-    for (const auto& [k, v] : decisions_) o += "verdict_decisions_total{" + k + "} " + std::to_string(v) + '\n';
+    for (const auto& [k, v] : decisions_) {
+        const auto& [fe, stage, action, code] = k;
+        o += "verdict_decisions_total{" + label("front_end", fe) + ',' + label("stage", stage_name(stage)) + ',' +
+             label("action", action_name(action)) + ',' + label("code", code ? std::to_string(code) : "none") + "} " +
+             std::to_string(v) + '\n';
+    }
     family("verdict_rule_hits_total", "counter", "Rule matches, enforced or in monitor mode (would have matched).");
-    for (const auto& [k, v] : rule_hits_) o += "verdict_rule_hits_total{" + k + "} " + std::to_string(v) + '\n';
+    for (const auto& [rule, counts] : rule_hits_)
+        for (int m : {0, 1})
+            if (counts[m])
+                o += "verdict_rule_hits_total{" + label("rule", rule) + ',' + label("mode", m ? "monitor" : "enforce") +
+                     "} " + std::to_string(counts[m]) + '\n';
     family("verdict_evaluation_seconds", "histogram", "Time to evaluate one stage.");
     std::uint64_t cumulative = 0;
     for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i) {

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <tuple>
 
 #include "rules/engine.hpp"
 
@@ -36,13 +37,17 @@ public:
                                                                0.005,   0.01,    0.05,   0.1,    1.0};
 
 private:
-    void add(std::map<std::string, std::uint64_t>& m, const std::string& key, std::int64_t delta = 1);
+    // Counters are found by their parts (no label text built per decision); the labels
+    // are rendered only by prometheus().
+    using Counts = std::map<std::string, std::uint64_t, std::less<>>;
+    static void add(Counts& m, std::string_view key, std::int64_t delta = 1);
     mutable std::mutex mu_;
-    std::map<std::string, std::uint64_t> decisions_;    // labels -> count
-    std::map<std::string, std::uint64_t> rule_hits_;    // labels -> count
-    std::map<std::string, std::uint64_t> connections_;  // front_end -> total
-    std::map<std::string, std::uint64_t> open_;         // front_end -> open now
-    std::map<std::string, std::uint64_t> errors_;       // front_end -> count
+    // (front_end, stage, action, reply code or 0) -> count
+    std::map<std::tuple<std::string, Stage, Action, int>, std::uint64_t, std::less<>> decisions_;
+    std::map<std::string, std::array<std::uint64_t, 2>, std::less<>> rule_hits_;  // rule -> [enforce, monitor]
+    Counts connections_;  // front_end -> total
+    Counts open_;         // front_end -> open now
+    Counts errors_;       // front_end -> count
     std::array<std::uint64_t, kLatencyBuckets.size() + 1> latency_buckets_{};
     double latency_sum_ = 0;
     std::uint64_t latency_count_ = 0;

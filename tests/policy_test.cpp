@@ -6,12 +6,14 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
+#include "policy/instance_table.hpp"
 #include "policy/request.hpp"
 #include "policy/responder.hpp"
 #include "policy/server.hpp"
@@ -80,6 +82,29 @@ INSTANTIATE_TEST_SUITE_P(
                     ParseCase{"nul byte", std::string("a=1\0b\n\n", 7), 0, true, "NUL"},
                     ParseCase{"binary junk", "\x01\x02\xff\xfe\n\n", 0, true, "malformed"}));
 
+TEST(PolicyRequest, ValuesRepeatedNamesAndReuse) {
+    RequestParser p;
+    std::string_view data = "b=2\r\na=x=y\nempty=\nb=3\n\nnext=1\n\n";
+    // Split inside a line, so one line arrives in two reads.
+    std::string_view first = data.substr(0, 5), rest = data.substr(5);
+    ASSERT_EQ(p.feed(first), RequestParser::Status::NeedMore);
+    ASSERT_EQ(p.feed(rest), RequestParser::Status::Complete);
+    const Request& r = p.request();
+    EXPECT_EQ(r.get("a"), "x=y");
+    EXPECT_EQ(r.get("b"), "3");  // the last value given wins
+    EXPECT_EQ(r.get("empty"), "");
+    EXPECT_EQ(r.get("missing"), "");
+    EXPECT_EQ(r.size(), 3u);
+    using Attrs = std::vector<std::pair<std::string_view, std::string_view>>;
+    EXPECT_EQ(r.attributes(), (Attrs{{"a", "x=y"}, {"b", "3"}, {"empty", ""}}));
+    EXPECT_TRUE(p.idle());
+    // The next feed starts a fresh request.
+    ASSERT_EQ(p.feed(rest), RequestParser::Status::Complete);
+    EXPECT_EQ(p.request().attributes(), (Attrs{{"next", "1"}}));
+    EXPECT_EQ(p.take(), (Request{{"next", "1"}}));
+    EXPECT_TRUE(p.request().empty());
+}
+
 // ---- responder ------------------------------------------------------------------------
 
 constexpr const char* kRules = R"(
@@ -134,7 +159,7 @@ struct Fixture {
         Request r{{"request", "smtpd_access_policy"}, {"protocol_state", state},  {"instance", instance},
                   {"client_address", "203.0.113.5"},  {"client_name", "unknown"}, {"helo_name", "mx.example.net"},
                   {"sender", "a@example.net"}};
-        for (auto& [k, v] : extra) r[k] = v;
+        for (auto& [k, v] : extra) r.set(k, v);
         return responder.answer(r);
     }
     SnapshotHolder holder;
@@ -199,9 +224,60 @@ action = "defer"
     Request q{{"request", "smtpd_access_policy"}, {"protocol_state", "END-OF-MESSAGE"}, {"instance", "e1"},
               {"client_address", "203.0.113.1"}, {"sender", "a@b.example"}, {"size", "5"}};
     EXPECT_EQ(r.answer(q), "action=DUNNO\n\n");
-    q["instance"] = "e2";
-    q["size"] = "50";
+    q.set("instance", "e2");
+    q.set("size", "50");
     EXPECT_EQ(r.answer(q), "action=451 4.7.1 Try again later\n\n");
+}
+
+TEST(PolicyInstanceTable, FindsMakesErasesAndStaysBounded) {
+    InstanceTable<int> t(64);  // 16 shards x 2 generations x 2 entries
+    int made = 0;
+    auto make = [&] { return std::make_shared<int>(++made); };
+    auto a = t.find_or_make("a", make);
+    EXPECT_EQ(*a, 1);
+    EXPECT_EQ(t.find_or_make("a", make), a);  // found, not made again
+    EXPECT_EQ(made, 1);
+    EXPECT_EQ(t.size(), 1u);
+    t.erase("a");
+    EXPECT_EQ(t.size(), 0u);
+    EXPECT_NE(t.find_or_make("a", make), a);  // made afresh after erase
+    t.erase("never-made");                    // no effect
+    EXPECT_EQ(t.size(), 1u);
+
+    for (int i = 0; i < 10000; ++i) t.find_or_make("k" + std::to_string(i), make);
+    EXPECT_LE(t.size(), t.capacity());
+    EXPECT_EQ(t.capacity(), 64u);
+}
+
+TEST(PolicyInstanceTable, AnEntryInUseSurvivesAStreamOfNewOnes) {
+    // An instance asked about again before its generation is dropped keeps its state,
+    // however many other messages pass meanwhile, as long as it is used between each.
+    InstanceTable<int> t(10000);
+    int made = 0;
+    auto make = [&] { return std::make_shared<int>(++made); };
+    auto keep = t.find_or_make("kept", make);
+    for (int round = 0; round < 50; ++round) {
+        for (int i = 0; i < 200; ++i) t.find_or_make(std::to_string(round) + "." + std::to_string(i), make);
+        ASSERT_EQ(t.find_or_make("kept", make), keep) << "round " << round;
+    }
+    EXPECT_LE(t.size(), t.capacity());
+    // One left alone while many times the capacity passes is dropped.
+    for (int i = 0; i < 30000; ++i) t.find_or_make("x" + std::to_string(i), make);
+    EXPECT_NE(t.find_or_make("kept", make), keep);
+}
+
+TEST(PolicyInstanceTable, ThreadsShareEntries) {
+    InstanceTable<std::atomic<int>> t(1000);
+    auto make = [] { return std::make_shared<std::atomic<int>>(0); };
+    std::vector<std::thread> threads;
+    for (int n = 0; n < 4; ++n)
+        threads.emplace_back([&] {
+            for (int i = 0; i < 20000; ++i) ++*t.find_or_make("m" + std::to_string(i % 50), make);
+        });
+    for (auto& th : threads) th.join();
+    int total = 0;
+    for (int i = 0; i < 50; ++i) total += *t.find_or_make("m" + std::to_string(i), make);
+    EXPECT_EQ(total, 4 * 20000);
 }
 
 TEST(PolicyResponder, ActionMapping) {
