@@ -1,15 +1,15 @@
 // Per-message policy state by Postfix "instance" name, bounded in memory and shared by
 // the policy threads. Keys are spread over shards, each with its own lock, so threads
-// rarely wait for one another. Each shard keeps two generations: entries are made in the
-// young one, an entry found in the old one moves back to the young one, and when the young
-// one is full the old one is dropped whole and the young one takes its place. So an entry
-// used within the last generation survives, stale ones go in O(1) per request with no
-// sorting, and the table never holds more than its capacity.
+// rarely wait for one another. Each shard keeps its entries in least-recently-used order:
+// a look-up moves the entry to the front, and a new entry beyond the shard's share of the
+// capacity pushes out the one at the back. One entry at most is dropped per request, so
+// no request pays for clearing out many.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <functional>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -21,51 +21,50 @@ namespace verdict::policy {
 template <typename T>
 class InstanceTable {
 public:
-    explicit InstanceTable(std::size_t capacity) : per_generation_(std::max<std::size_t>(1, capacity / (2 * kShards))) {}
+    explicit InstanceTable(std::size_t capacity) : per_shard_(std::max<std::size_t>(1, capacity / kShards)) {}
 
     // The entry for `key`; `make()` makes it when there is none.
     template <typename Make>
     std::shared_ptr<T> find_or_make(std::string_view key, Make&& make) {
         Shard& s = shard(key);
-        Map dropped;  // destroyed after the lock is released
+        std::shared_ptr<T> dropped;  // destroyed after the lock is released
         std::lock_guard lock(s.mu);
-        if (auto it = s.young.find(key); it != s.young.end()) return it->second;
-        std::shared_ptr<T> entry;
-        if (auto it = s.old.find(key); it != s.old.end()) {
-            entry = std::move(it->second);
-            s.old.erase(it);
-        } else {
-            entry = make();
+        if (auto it = s.where.find(key); it != s.where.end()) {
+            s.lru.splice(s.lru.begin(), s.lru, it->second);
+            return it->second->value;
         }
-        if (s.young.size() >= per_generation_) {
-            dropped.swap(s.old);
-            s.old.swap(s.young);
+        s.lru.push_front(Node{std::string(key), make()});
+        s.where.emplace(s.lru.front().key, s.lru.begin());
+        if (s.lru.size() > per_shard_) {
+            dropped = std::move(s.lru.back().value);
+            s.where.erase(s.lru.back().key);
+            s.lru.pop_back();
         }
-        s.young.emplace(std::string(key), entry);
-        return entry;
+        return s.lru.front().value;
     }
 
     void erase(std::string_view key) {
         Shard& s = shard(key);
         std::shared_ptr<T> gone;  // destroyed after the lock is released
         std::lock_guard lock(s.mu);
-        for (Map* m : {&s.young, &s.old})
-            if (auto it = m->find(key); it != m->end()) {
-                gone = std::move(it->second);
-                m->erase(it);
-            }
+        auto it = s.where.find(key);
+        if (it == s.where.end()) return;
+        auto node = it->second;
+        gone = std::move(node->value);
+        s.where.erase(it);
+        s.lru.erase(node);
     }
 
     std::size_t size() const {
         std::size_t n = 0;
         for (const Shard& s : shards_) {
             std::lock_guard lock(s.mu);
-            n += s.young.size() + s.old.size();
+            n += s.lru.size();
         }
         return n;
     }
 
-    std::size_t capacity() const { return 2 * kShards * per_generation_; }
+    std::size_t capacity() const { return kShards * per_shard_; }
 
 private:
     static constexpr std::size_t kShards = 16;
@@ -73,10 +72,15 @@ private:
         using is_transparent = void;
         std::size_t operator()(std::string_view k) const { return std::hash<std::string_view>{}(k); }
     };
-    using Map = std::unordered_map<std::string, std::shared_ptr<T>, Hash, std::equal_to<>>;
+    struct Node {
+        std::string key;
+        std::shared_ptr<T> value;
+    };
+    using Lru = std::list<Node>;  // most recently used first
     struct Shard {
         mutable std::mutex mu;
-        Map young, old;
+        Lru lru;
+        std::unordered_map<std::string_view, typename Lru::iterator, Hash, std::equal_to<>> where;  // keys: in lru
     };
     Shard& shard(std::string_view key) {
         // The map hashes again; a different mix here keeps shard and bucket choices apart.
@@ -84,7 +88,7 @@ private:
     }
 
     std::array<Shard, kShards> shards_;
-    std::size_t per_generation_;
+    std::size_t per_shard_;
 };
 
 }  // namespace verdict::policy

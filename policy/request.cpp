@@ -2,6 +2,7 @@
 #include "policy/request.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "rules/printable.hpp"
 
@@ -13,10 +14,18 @@ Request::Request(std::initializer_list<std::pair<std::string_view, std::string_v
 
 namespace {
 
-std::uint32_t name_hash(std::string_view name) {  // FNV-1a: names are short
-    std::uint32_t h = 2166136261u;
-    for (unsigned char c : name) h = (h ^ c) * 16777619u;
-    return h;
+// Names are short and mostly differ in their first or last eight bytes: mixing those
+// and the length is enough (equal hashes are told apart by comparing the names).
+std::uint32_t name_hash(std::string_view name) {
+    auto load = [](const char* p, std::size_t n) {
+        std::uint64_t v = 0;
+        std::memcpy(&v, p, n);
+        return v;
+    };
+    const std::size_t n = name.size(), k = std::min<std::size_t>(n, 8);
+    std::uint64_t h = load(name.data(), k) * 0x9e3779b97f4a7c15ull;
+    h ^= (load(name.data() + n - k, k) + n) * 0xc2b2ae3d27d4eb4full;
+    return static_cast<std::uint32_t>(h ^ (h >> 32));
 }
 
 }  // namespace

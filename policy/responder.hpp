@@ -19,9 +19,8 @@ namespace verdict::policy {
 
 class Responder {
 public:
-    // Per-message state lives until END-OF-MESSAGE is answered, or until about
-    // `max_instances` newer messages have come and it was not used meanwhile (bounded
-    // memory; see instance_table.hpp).
+    // Per-message state lives until END-OF-MESSAGE is answered, or until it is the least
+    // recently used when `max_instances` are kept (bounded memory; instance_table.hpp).
     Responder(SnapshotHolder& snapshots, LogSink& log, Metrics& metrics, std::size_t max_instances = 10000);
     // The whole answer, "action=...\n\n". Never throws: failures answer per on_error.
     std::string answer(const Request& r);

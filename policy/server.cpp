@@ -156,11 +156,11 @@ struct Server::Impl {
 
     template <typename Acceptor>
     void accept(Acceptor& a) {
-        // Each connection gets a strand (its read, write and timer handlers never overlap)
-        // on the next thread's io_context.
+        // Each connection lives on the next thread's io_context. One thread runs each
+        // io_context, so a connection's read, write and timer handlers never overlap.
         asio::io_context& home = *ios[next++ % ios.size()];
-        a.async_accept(asio::make_strand(home), [this, &a](boost::system::error_code ec,
-                                                         typename Acceptor::protocol_type::socket s) {
+        a.async_accept(home.get_executor(), [this, &a](boost::system::error_code ec,
+                                                       typename Acceptor::protocol_type::socket s) {
             if (ec == asio::error::operation_aborted) return;
             if (!ec) {
                 if (server.open_connections >= cfg.max_connections) {

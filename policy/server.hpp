@@ -17,7 +17,7 @@ namespace verdict::policy {
 
 struct Config {
     std::string socket;              // libmilter syntax: unix:/path, inet:PORT@HOST, inet6:PORT@HOST
-    int threads = 2;
+    int threads = 1;                 // one answers ~100k requests/s (docs/performance.md)
     int idle_timeout_seconds = 300;  // Postfix keeps policy connections open between requests
     std::size_t max_connections = 1000;
     Limits limits;

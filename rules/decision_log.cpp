@@ -4,6 +4,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include <ctime>
@@ -14,26 +15,53 @@ namespace verdict {
 
 namespace {
 
-std::string quote_kv(const std::string& v) {
-    if (!v.empty() && v.find_first_of(" \"=") == std::string::npos) return v;
-    std::string out = "\"";
+void append_kv_value(std::string& out, const std::string& v) {
+    if (!v.empty() && v.find_first_of(" \"=") == std::string::npos) {
+        out += v;
+        return;
+    }
+    out += '"';
     for (char c : v) {
         if (c == '"') out += '\\';
         out += c;
     }
-    return out + '"';
+    out += '"';
 }
 
+void append_digits(std::string& out, long long v, int width) {
+    char buf[20];
+    int n = 0;
+    do {
+        buf[n++] = static_cast<char>('0' + v % 10);
+        v /= 10;
+    } while (v > 0 || n < width);
+    while (n > 0) out += buf[--n];
+}
+
+// 2026-11-26T10:00:00.123Z, from calendar arithmetic (gmtime_r takes a process-wide lock).
 std::string utc_now() {
-    auto now = std::chrono::system_clock::now();
-    std::time_t t = std::chrono::system_clock::to_time_t(now);
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-    std::tm tm{};
-    gmtime_r(&t, &tm);
- char buf[96];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                  tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-    return buf;
+    using namespace std::chrono;
+    const auto now = floor<milliseconds>(system_clock::now());
+    const auto day = floor<days>(now);
+    const year_month_day ymd{day};
+    const hh_mm_ss<milliseconds> t{now - day};
+    std::string out;
+    out.reserve(24);
+    append_digits(out, static_cast<int>(ymd.year()), 4);
+    out += '-';
+    append_digits(out, static_cast<unsigned>(ymd.month()), 2);
+    out += '-';
+    append_digits(out, static_cast<unsigned>(ymd.day()), 2);
+    out += 'T';
+    append_digits(out, t.hours().count(), 2);
+    out += ':';
+    append_digits(out, t.minutes().count(), 2);
+    out += ':';
+    append_digits(out, t.seconds().count(), 2);
+    out += '.';
+    append_digits(out, t.subseconds().count(), 3);
+    out += 'Z';
+    return out;
 }
 
 }  // namespace
@@ -41,6 +69,7 @@ std::string utc_now() {
 LogFields decision_fields(std::string_view front_end, const Decision& d, const Connection& c, const Message& m,
                           std::string_view rcpt, std::chrono::nanoseconds latency) {
     LogFields f;
+    f.reserve(16);
     auto add = [&](const char* k, std::string_view v) { f.emplace_back(k, make_printable(v, 200)); };
     add("ts", utc_now());
     add("queue_id", m.queue_id.empty() ? "-" : m.queue_id);
@@ -77,9 +106,12 @@ LogFields decision_fields(std::string_view front_end, const Decision& d, const C
 
 std::string render_kv(const LogFields& f) {
     std::string out;
+    out.reserve(256);
     for (const auto& [k, v] : f) {
         if (!out.empty()) out += ' ';
-        out += k + '=' + quote_kv(v);
+        out += k;
+        out += '=';
+        append_kv_value(out, v);
     }
     return out;
 }
@@ -87,9 +119,12 @@ std::string render_kv(const LogFields& f) {
 std::string render_json(const LogFields& f) {
     // Values are printable ASCII already; only '"' and '\\' need escaping.
     std::string out = "{";
+    out.reserve(320);
     for (const auto& [k, v] : f) {
         if (out.size() > 1) out += ',';
-        out += '"' + k + "\":\"";
+        out += '"';
+        out += k;
+        out += "\":\"";
         for (char c : v) {
             if (c == '"' || c == '\\') out += '\\';
             out += c;
@@ -118,7 +153,10 @@ void LogSink::write(int priority, std::string_view line) {
     std::string out;
     out.reserve(line.size() + 10);
     if (stderr_) out = "verdict: ";
-    for (char ch : line) out += static_cast<unsigned char>(ch) < 0x20 || static_cast<unsigned char>(ch) > 0x7e ? '?' : ch;
+    const std::size_t from = out.size();
+    out += line;
+    std::replace_if(out.begin() + static_cast<std::ptrdiff_t>(from), out.end(),
+                    [](char ch) { return static_cast<unsigned char>(ch) < 0x20 || static_cast<unsigned char>(ch) > 0x7e; }, '?');
     if (!stderr_) {
         syslog(priority, "%s", out.c_str());
         return;

@@ -230,7 +230,7 @@ action = "defer"
 }
 
 TEST(PolicyInstanceTable, FindsMakesErasesAndStaysBounded) {
-    InstanceTable<int> t(64);  // 16 shards x 2 generations x 2 entries
+    InstanceTable<int> t(64);  // 16 shards x 4 entries
     int made = 0;
     auto make = [&] { return std::make_shared<int>(++made); };
     auto a = t.find_or_make("a", make);
