@@ -50,7 +50,7 @@ void run_policy(benchmark::State& st, const std::string& rcpt, const std::string
         std::uint64_t n = 0;
         std::string text = request_text(rcpt, "0"), answer;
         for (auto _ : st) {
-            if (n % 3 == 0 && !getenv("SAMEINST")) text = request_text(rcpt, std::to_string(n / 3));  // a new message
+            if (n % 3 == 0) text = request_text(rcpt, std::to_string(n / 3));  // a new message
             ++n;
             std::string_view in = text;
             if (parser.feed(in) != policy::RequestParser::Status::Complete) break;
