@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <string>
 
 #include "policy/request.hpp"
@@ -32,7 +33,9 @@ std::string request_text(const std::string& rcpt, const std::string& instance) {
 }
 
 void run_policy(benchmark::State& st, const std::string& rcpt, const std::string& want) {
+    const auto t0 = std::chrono::steady_clock::now();
     auto loaded = load_rules(VERDICT_SOURCE_DIR "/bench/rules/policy.toml");
+    const double load_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     if (!loaded.ruleset) {
         st.SkipWithError("bench/rules/policy.toml did not load");
         return;
@@ -58,6 +61,7 @@ void run_policy(benchmark::State& st, const std::string& rcpt, const std::string
             benchmark::DoNotOptimize(answer);
         }
         if (answer != "action=" + want + "\n\n") st.SkipWithError(("unexpected answer " + answer).c_str());
+        st.counters["load_ms"] = load_ms;
     }
     dup2(saved, STDERR_FILENO);
     close(saved);
