@@ -36,10 +36,10 @@ void Metrics::record(std::string_view fe, const Decision& d, std::chrono::nanose
         if (it == rule_hits_.end()) it = rule_hits_.emplace(rule, std::array<std::uint64_t, 2>{}).first;
         ++it->second[mode == Mode::Monitor ? 1 : 0];
     };
-    const auto key = std::make_tuple(fe, d.stage, d.action, d.reply.code);
+    const DecisionView key{fe, d.stage, d.action, d.reply.code};
     std::lock_guard lock(mu_);
     auto it = decisions_.find(key);
-    if (it == decisions_.end()) it = decisions_.emplace(std::make_tuple(std::string(fe), d.stage, d.action, d.reply.code), 0).first;
+    if (it == decisions_.end()) it = decisions_.emplace(DecisionKey{fe, d.stage, d.action, d.reply.code}, 0).first;
     ++it->second;
     if (d.rule) hit(d.rule->name, Mode::Enforce);
     for (const Rule* r : d.monitor_hits) hit(r->name, Mode::Monitor);

@@ -42,8 +42,21 @@ private:
     using Counts = std::map<std::string, std::uint64_t, std::less<>>;
     static void add(Counts& m, std::string_view key, std::int64_t delta = 1);
     mutable std::mutex mu_;
-    // (front_end, stage, action, reply code or 0) -> count
-    std::map<std::tuple<std::string, Stage, Action, int>, std::uint64_t, std::less<>> decisions_;
+    // (front_end, stage, action, reply code or 0) -> count; found without a string copy.
+    using DecisionKey = std::tuple<std::string, Stage, Action, int>;
+    using DecisionView = std::tuple<std::string_view, Stage, Action, int>;
+    struct DecisionOrder {
+        using is_transparent = void;
+        template <typename A, typename B>
+        bool operator()(const A& a, const B& b) const {
+            return view(a) < view(b);
+        }
+        template <typename T>
+        static DecisionView view(const T& t) {
+            return {std::get<0>(t), std::get<1>(t), std::get<2>(t), std::get<3>(t)};
+        }
+    };
+    std::map<DecisionKey, std::uint64_t, DecisionOrder> decisions_;
     std::map<std::string, std::array<std::uint64_t, 2>, std::less<>> rule_hits_;  // rule -> [enforce, monitor]
     Counts connections_;  // front_end -> total
     Counts open_;         // front_end -> open now
