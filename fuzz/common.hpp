@@ -3,6 +3,8 @@
 // mode, modifier and placeholder, and the invariants every Decision must satisfy.
 #pragma once
 
+#include <fcntl.h>
+
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -53,6 +55,12 @@ inline void silence_cerr() {
     };
     static Null null;
     std::cerr.rdbuf(&null);
+}
+
+// /dev/null, opened once, for LogSinks whose lines nobody reads.
+inline int null_fd() {
+    static const int fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    return fd;
 }
 
 // ---- the fixed rule set ------------------------------------------------------------------

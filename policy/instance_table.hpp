@@ -6,7 +6,7 @@
 // no request pays for clearing out many.
 #pragma once
 
-#include <array>
+#include <algorithm>
 #include <cstddef>
 #include <functional>
 #include <list>
@@ -21,7 +21,11 @@ namespace verdict::policy {
 template <typename T>
 class InstanceTable {
 public:
-    explicit InstanceTable(std::size_t capacity) : per_shard_(std::max<std::size_t>(1, capacity / kShards)) {}
+    // Never more than max(1, capacity) entries: up to 16 shards, each holding an equal share.
+    explicit InstanceTable(std::size_t capacity)
+        : nshards_(std::clamp<std::size_t>(capacity, 1, kMaxShards)),
+          per_shard_(std::max<std::size_t>(1, capacity / nshards_)),
+          shards_(std::make_unique<Shard[]>(nshards_)) {}
 
     // The entry for `key`; `make()` makes it when there is none.
     template <typename Make>
@@ -57,17 +61,17 @@ public:
 
     std::size_t size() const {
         std::size_t n = 0;
-        for (const Shard& s : shards_) {
-            std::lock_guard lock(s.mu);
-            n += s.lru.size();
+        for (std::size_t i = 0; i < nshards_; ++i) {
+            std::lock_guard lock(shards_[i].mu);
+            n += shards_[i].lru.size();
         }
         return n;
     }
 
-    std::size_t capacity() const { return kShards * per_shard_; }
+    std::size_t capacity() const { return nshards_ * per_shard_; }
 
 private:
-    static constexpr std::size_t kShards = 16;
+    static constexpr std::size_t kMaxShards = 16;
     struct Hash {
         using is_transparent = void;
         std::size_t operator()(std::string_view k) const { return std::hash<std::string_view>{}(k); }
@@ -84,11 +88,11 @@ private:
     };
     Shard& shard(std::string_view key) {
         // The map hashes again; a different mix here keeps shard and bucket choices apart.
-        return shards_[(Hash{}(key) >> 17) % kShards];
+        return shards_[(Hash{}(key) >> 17) % nshards_];
     }
 
-    std::array<Shard, kShards> shards_;
-    std::size_t per_shard_;
+    std::size_t nshards_, per_shard_;
+    std::unique_ptr<Shard[]> shards_;
 };
 
 }  // namespace verdict::policy

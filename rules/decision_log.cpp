@@ -139,8 +139,9 @@ std::string format_decision(std::string_view front_end, const Decision& d, const
     return render_kv(decision_fields(front_end, d, c, m, rcpt));
 }
 
-LogSink::LogSink(bool to_stderr, const char* ident, LogFormat format) : stderr_(to_stderr), format_(format) {
-    if (!stderr_) openlog(ident, LOG_PID | LOG_NDELAY, LOG_MAIL);
+LogSink::LogSink(bool to_stderr, const char* ident, LogFormat format)
+    : fd_(to_stderr ? STDERR_FILENO : -1), format_(format) {
+    if (fd_ < 0) openlog(ident, LOG_PID | LOG_NDELAY, LOG_MAIL);
 }
 
 void LogSink::info(std::string_view line) { write(LOG_INFO, line); }
@@ -152,22 +153,22 @@ void LogSink::write(int priority, std::string_view line) {
     line = line.substr(0, 4000);
     std::string out;
     out.reserve(line.size() + 10);
-    if (stderr_) out = "verdict: ";
+    if (fd_ >= 0) out = "verdict: ";
     const std::size_t from = out.size();
     out += line;
     std::replace_if(out.begin() + static_cast<std::ptrdiff_t>(from), out.end(),
                     [](char ch) { return static_cast<unsigned char>(ch) < 0x20 || static_cast<unsigned char>(ch) > 0x7e; }, '?');
-    if (!stderr_) {
+    if (fd_ < 0) {
         syslog(priority, "%s", out.c_str());
         return;
     }
     // One write(2) per line and no lock: a line (at most 4010 bytes) written in one call is
-    // not interleaved with another thread's, whether stderr is a pipe (atomic up to
+    // not interleaved with another thread's, whether the fd is a pipe (atomic up to
     // PIPE_BUF) or a file (the kernel serialises writes on one open file).
     out += '\n';
     std::string_view rest = out;
     while (!rest.empty()) {
-        const ssize_t n = ::write(STDERR_FILENO, rest.data(), rest.size());
+        const ssize_t n = ::write(fd_, rest.data(), rest.size());
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) return;  // nowhere to log to; the decision itself stands
         rest.remove_prefix(static_cast<std::size_t>(n));

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <chrono>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -34,13 +33,15 @@ class LogSink {
 public:
     // stderr when `to_stderr`, else syslog(LOG_MAIL) under `ident`.
     LogSink(bool to_stderr, const char* ident, LogFormat format = LogFormat::KeyValue);
+    // Lines to an open file descriptor, as to stderr (the caller keeps and closes it).
+    explicit LogSink(int fd, LogFormat format = LogFormat::KeyValue) : fd_(fd), format_(format) {}
     void info(std::string_view line);
     void error(std::string_view line);
     void decision(const LogFields& f);
 
 private:
     void write(int priority, std::string_view line);
-    bool stderr_;
+    int fd_;  // -1: syslog
     LogFormat format_;
 };
 

@@ -249,6 +249,18 @@ TEST(PolicyInstanceTable, FindsMakesErasesAndStaysBounded) {
     EXPECT_EQ(t.capacity(), 64u);
 }
 
+TEST(PolicyInstanceTable, NeverHoldsMoreThanItsCapacity) {
+    for (std::size_t cap : {0u, 1u, 3u, 15u, 16u, 17u, 100u, 10000u}) {
+        InstanceTable<int> t(cap);
+        EXPECT_LE(t.capacity(), std::max<std::size_t>(1, cap)) << cap;
+        EXPECT_GE(t.capacity(), std::max<std::size_t>(1, cap) * 15 / 16) << cap;  // shares round down
+        for (int i = 0; i < 1000; ++i) {
+            t.find_or_make("m" + std::to_string(i), [] { return std::make_shared<int>(0); });
+            ASSERT_LE(t.size(), t.capacity()) << cap;
+        }
+    }
+}
+
 TEST(PolicyInstanceTable, AnEntryInUseSurvivesAStreamOfNewOnes) {
     // An instance asked about again before its generation is dropped keeps its state,
     // however many other messages pass meanwhile, as long as it is used between each.
