@@ -100,6 +100,19 @@ int cmd_serve(int argc, char** argv) {
         std::cerr << "verdict serve: " << e.what() << '\n' << opts;
         return 2;
     }
+    // Option values are checked before anything starts (and before stderr is let go).
+    if (log_format != "kv" && log_format != "json") {
+        std::cerr << "verdict serve: --log-format takes kv or json\n";
+        return 2;
+    }
+    if (pc.threads < 1 || pc.threads > 64) {
+        std::cerr << "verdict serve: --policy-threads takes 1 to 64\n";
+        return 2;
+    }
+    if (std::string bad = policy::check_limits(pc.limits); !bad.empty()) {
+        std::cerr << "verdict serve: " << bad << '\n';
+        return 2;
+    }
     LoadResult r = load_rules(rules_path);
     std::cerr << r.diagnostics.str();
     if (!r.ruleset) {
@@ -123,10 +136,6 @@ int cmd_serve(int argc, char** argv) {
     if (!foreground && daemon(0, 0) != 0) {
         std::cerr << "verdict serve: cannot detach: " << std::strerror(errno) << '\n';
         return 1;
-    }
-    if (log_format != "kv" && log_format != "json") {
-        std::cerr << "verdict serve: --log-format takes kv or json\n";
-        return 2;
     }
     LogSink log(foreground, "verdict", log_format == "json" ? LogFormat::Json : LogFormat::KeyValue);
     Daemon daemon(rules_path, r.ruleset, log);

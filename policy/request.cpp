@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
+#include <stdexcept>
 
 #include "rules/printable.hpp"
 
@@ -38,6 +40,9 @@ const Request::Attr* Request::find(std::string_view name, std::uint32_t hash) co
 }
 
 void Request::set(std::string_view name, std::string_view value) {
+    // Offsets are 32-bit; the parser's limits keep a request far below that.
+    if (text_.size() + name.size() + value.size() > std::numeric_limits<std::uint32_t>::max())
+        throw std::length_error("policy request too large");
     const std::uint32_t hash = name_hash(name);
     const auto off = static_cast<std::uint32_t>(text_.size());
     Attr a{hash, off, static_cast<std::uint32_t>(name.size()), static_cast<std::uint32_t>(off + name.size()),
@@ -67,6 +72,20 @@ std::vector<std::pair<std::string_view, std::string_view>> Request::attributes()
     for (const Attr& a : index_) out.emplace_back(name_of(a), std::string_view(text_).substr(a.value, a.value_len));
     std::sort(out.begin(), out.end());
     return out;
+}
+
+std::string check_limits(const Limits& l) {
+    auto range = [](const char* option, std::size_t v, std::size_t lo, std::size_t hi) -> std::string {
+        if (v >= lo && v <= hi) return "";
+        return std::string("--") + option + " takes " + std::to_string(lo) + " to " + std::to_string(hi) + ", not " +
+               std::to_string(v);
+    };
+    constexpr std::size_t kMiB = 1024 * 1024;
+    for (std::string e : {range("policy-max-line", l.max_line, 64, kMiB),
+                          range("policy-max-attributes", l.max_attributes, 1, 10000),
+                          range("policy-max-request", l.max_request, std::max<std::size_t>(l.max_line, 64), 64 * kMiB)})
+        if (!e.empty()) return e;
+    return "";
 }
 
 RequestParser::Status RequestParser::finish_line(std::string_view line) {

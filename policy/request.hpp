@@ -20,6 +20,10 @@ struct Limits {
     std::size_t max_request = 64 * 1024; // bytes in one request
 };
 
+// "" when the limits are usable, else what is wrong, naming the serve option:
+// max_line 64 B to 1 MiB, max_attributes 1 to 10,000, max_request max_line to 64 MiB.
+std::string check_limits(const Limits& l);
+
 // One request's attributes: names and values in one buffer, an index sorted by a hash of
 // the name (found by binary search on integers). A name given twice keeps its last value. Built and searched without an allocation per
 // attribute; clear() keeps the capacity for the next request.

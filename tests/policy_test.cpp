@@ -82,6 +82,28 @@ INSTANTIATE_TEST_SUITE_P(
                     ParseCase{"nul byte", std::string("a=1\0b\n\n", 7), 0, true, "NUL"},
                     ParseCase{"binary junk", "\x01\x02\xff\xfe\n\n", 0, true, "malformed"}));
 
+TEST(PolicyLimits, Checked) {
+    struct Case {
+        Limits limits;
+        const char* error_has;  // "" = accepted
+    } cases[] = {
+        {Limits{}, ""},
+        {Limits{64, 1, 64}, ""},
+        {Limits{1024 * 1024, 10000, 64 * 1024 * 1024}, ""},
+        {Limits{63, 100, 65536}, "--policy-max-line takes 64 to 1048576, not 63"},
+        {Limits{4096, 0, 65536}, "--policy-max-attributes takes 1 to 10000, not 0"},
+        {Limits{4096, 100, 4095}, "--policy-max-request takes 4096 to"},
+        {Limits{4096, 100, std::size_t{1} << 33}, "--policy-max-request takes 4096 to 67108864"},
+    };
+    for (const auto& c : cases) {
+        const std::string e = check_limits(c.limits);
+        if (*c.error_has == '\0')
+            EXPECT_EQ(e, "");
+        else
+            EXPECT_NE(e.find(c.error_has), std::string::npos) << e;
+    }
+}
+
 TEST(PolicyRequest, ValuesRepeatedNamesAndReuse) {
     RequestParser p;
     std::string_view data = "b=2\r\na=x=y\nempty=\nb=3\n\nnext=1\n\n";
