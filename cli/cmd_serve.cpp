@@ -105,8 +105,19 @@ int cmd_serve(int argc, char** argv) {
         std::cerr << "verdict serve: --log-format takes kv or json\n";
         return 2;
     }
-    if (pc.threads < 1 || pc.threads > 64) {
-        std::cerr << "verdict serve: --policy-threads takes 1 to 64\n";
+    std::string bad_range;
+    auto in_range = [&bad_range](const char* option, auto v, long long lo, long long hi) {
+        const auto n = static_cast<long long>(v);
+        if (bad_range.empty() && (n < lo || n > hi))
+            bad_range = std::string("--") + option + " takes " + std::to_string(lo) + " to " + std::to_string(hi);
+    };
+    in_range("milter-timeout", mc.timeout_seconds, 1, 3600);
+    in_range("milter-max-connections", mc.max_connections, 1, 100000);
+    in_range("policy-threads", pc.threads, 1, 64);
+    in_range("policy-idle-timeout", pc.idle_timeout_seconds, 1, 86400);
+    in_range("policy-max-connections", pc.max_connections, 1, 100000);
+    if (!bad_range.empty()) {
+        std::cerr << "verdict serve: " << bad_range << '\n';
         return 2;
     }
     if (std::string bad = policy::check_limits(pc.limits); !bad.empty()) {
