@@ -21,6 +21,10 @@ int indexable(const Condition& k) {
         case FieldKind::Hostname:
         case FieldKind::Address:
         case FieldKind::Local: break;
+        case FieldKind::Header:
+            if (!k.has_value) return 0;  // presence only: nothing to look up
+            break;
+        case FieldKind::Body: return k.body ? 3 : 0;
         default: return 0;
     }
     switch (k.value.form) {
@@ -31,10 +35,11 @@ int indexable(const Condition& k) {
     }
 }
 
-// The subject strings a condition on (field, fold) may compare, as the engine forms them;
-// a superset is fine (the full match runs afterwards).
+// The subject strings a condition on (field, fold, header name) may compare, as the engine
+// forms them; a superset is fine (the full match runs afterwards).
 template <typename F>
-void subjects(Field field, bool fold, Stage stage, const Connection& c, const Message& m, F&& emit) {
+void subjects(Field field, bool fold, const std::string& name, Stage stage, const Connection& c, const Message& m,
+              F&& emit) {
     auto address = [&](const AddressValue& a, int part) {
         if (part == 0) {
             emit(fold ? a.folded : a.norm);
@@ -60,6 +65,11 @@ void subjects(Field field, bool fold, Stage stage, const Connection& c, const Me
         case Field::Rcpt: recipients(0); break;
         case Field::RcptLocal: recipients(1); break;
         case Field::RcptDomain: recipients(2); break;
+        case Field::Header:
+            for (const auto& h : m.headers)
+                if (h.lname == name) emit(fold ? h.folded : h.value);
+            break;
+        case Field::Body: emit(m.body); break;
         default: break;
     }
 }
@@ -68,7 +78,7 @@ void subjects(Field field, bool fold, Stage stage, const Connection& c, const Me
 template <typename F>
 void keys_of(const Condition& k, int form, F&& emit) {
     const std::string head = std::to_string(static_cast<int>(k.field)) + (k.value.fold ? "f" : "c") +
-                             static_cast<char>('0' + form);
+                             static_cast<char>('0' + form) + (k.field == Field::Header ? k.name + ":" : "");
     if (k.field == Field::ClientIp) {
         for (const Cidr& net : k.value.cidrs.networks()) {
             const NetKey key = masked_key(net.net, net.prefix);
@@ -106,6 +116,8 @@ std::vector<const Condition*> pick_conditions(const Ruleset& rs, const std::vect
     }
     return picks;
 }
+
+const std::string kNoName;
 
 }  // namespace
 
@@ -161,10 +173,12 @@ void StageIndex::build(const Ruleset& rs, const std::vector<std::size_t>& rules)
             ++indexed_;
             continue;
         }
-        auto it = std::find_if(fields_.begin(), fields_.end(),
-                               [&](const FieldIndex& f) { return f.field == pick->field && f.fold == pick->value.fold; });
+        const std::string& name = pick->field == Field::Header ? pick->name : kNoName;
+        auto it = std::find_if(fields_.begin(), fields_.end(), [&](const FieldIndex& f) {
+            return f.field == pick->field && f.fold == pick->value.fold && f.name == name;
+        });
         if (it == fields_.end()) {
-            fields_.push_back(FieldIndex{pick->field, pick->value.fold, {}, {}, {}, nullptr});
+            fields_.push_back(FieldIndex{pick->field, pick->value.fold, name, {}, {}, {}, nullptr});
             it = std::prev(fields_.end());
         }
         const auto id = static_cast<std::uint32_t>(idx);
@@ -181,7 +195,8 @@ void StageIndex::build(const Ruleset& rs, const std::vector<std::size_t>& rules)
                 lens.push_back(pick->value.suffix.size());
         } else {
             if (!it->regexes) it->regexes = std::make_shared<RegexSet>(pick->value.fold);
-            if (it->regexes->set.Add(pick->value.regex->pattern(), nullptr) < 0) {
+            const re2::RE2& re = pick->field == Field::Body ? *pick->body : *pick->value.regex;
+            if (it->regexes->set.Add(re.pattern(), nullptr) < 0) {
                 always_.push_back(id);  // a pattern the set refuses is simply not pre-filtered
                 continue;
             }
@@ -212,7 +227,7 @@ void StageIndex::candidates(Stage stage, const Connection& c, const Message& m, 
         }
     std::vector<int> matched;
     for (const auto& f : fields_)
-        subjects(f.field, f.fold, stage, c, m, [&](const std::string& s) {
+        subjects(f.field, f.fold, f.name, stage, c, m, [&](const std::string& s) {
             auto add = [&](const Map& map, std::string_view key) {
                 auto hit = map.find(key);
                 if (hit != map.end()) out.insert(out.end(), hit->second.begin(), hit->second.end());

@@ -1,11 +1,13 @@
 // Pre-filtering rules so evaluation does not visit every rule. Per stage, each rule whose
-// top-level match has a condition on a text, hostname, address or local-part field of
-// one of these forms is filed under it (first form found, in this order of preference):
+// top-level match has a condition of one of these forms on a text, hostname, address or
+// local-part field, on a header's value (per header name) or on the body is filed under
+// it (under the condition whose keys the fewest rules share, then the earlier form here):
 //   literal / any-of  -> a hash map from value to rules (client_ip: per prefix length,
 //                        from the masked client address to rules)
 //   suffix            -> a hash map from suffix to rules, probed with the subject's
 //                        ending of each suffix length in use (not per rule)
-//   regex             -> one RE2::Set per field, matched once for all its patterns
+//   regex             -> one RE2::Set per field (per header name; the body too),
+//                        matched once for all its patterns
 // Other rules are "always" candidates. Evaluation merges the hits with the always list
 // in file order and runs the full match on those rules only: a rule left out is one whose
 // filed condition cannot hold, so the result is the same as the plain in-order scan
@@ -50,6 +52,7 @@ private:
     struct FieldIndex {
         Field field;
         bool fold;
+        std::string name;  // header name (lower-cased); empty for other fields
         Map by_value;
         Map by_suffix;
         std::vector<std::size_t> suffix_lengths;  // distinct, so a probe costs one look-up per length

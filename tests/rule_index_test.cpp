@@ -10,6 +10,7 @@
 
 #include "rules/engine.hpp"
 #include "rules/loader.hpp"
+#include "rules/printable.hpp"
 
 namespace verdict {
 namespace {
@@ -50,15 +51,38 @@ public:
         }
     }
 
+    static constexpr const char* kHeaderNames[] = {"Subject", "X-Spam", "from"};
+    static constexpr const char* kHeaderValues[] = {"Cheap pills", "cheap PILLS", "hello example.org", "Alice@example.org",
+                                                    "", "x.test"};
+
+    std::string header_condition() {
+        std::string out = "header = { name = \"" + std::string(one(kHeaderNames)) + "\"";
+        switch (pick(7)) {
+            case 0: return out + " }";  // presence only
+            case 1: return out + ", value = \"" + one(kHeaderValues) + "\" }";
+            case 2: return out + ", value = [\"" + one(kHeaderValues) + "\", \"" + one(kHeaderValues) + "\"] }";
+            case 3: return out + ", value = { regex = \"" + std::string(coin() ? "(?i)pills" : "^[a-h]") + "\" } }";
+            case 4: return out + ", value = { suffix = \"" + std::string(coin() ? "example.org" : "PILLS") + "\" } }";
+            case 5: return out + ", value = { in = \"addrs\" } }";
+            default: return out + ", value = { not_in = \"addrs\" } }";
+        }
+    }
+
     std::string condition(int depth) {
         static const char* fields[] = {"client_ip", "client_name", "helo", "sender", "sender_domain", "sender_local",
-                                       "auth_user", "rcpt", "rcpt_domain", "rcpt_local", "tls", "rcpt_count", "macro"};
+                                       "auth_user", "rcpt", "rcpt_domain", "rcpt_local", "tls", "rcpt_count", "macro",
+                                       "header", "header", "body"};
         std::string f = one(fields);
         if (depth < 2 && coin(10)) return "any = [ { " + condition(depth + 1) + " }, { " + condition(depth + 1) + " } ]";
         if (depth < 2 && coin(8)) return "not = { " + condition(depth + 1) + " }";
         if (f == "tls") return "tls = " + std::string(coin() ? "true" : "false");
         if (f == "rcpt_count") return "rcpt_count = { " + std::string(coin() ? "gt" : "le") + " = " + std::to_string(pick(4)) + " }";
         if (f == "macro") return "macro = { name = \"{daemon_name}\", value = \"" + std::string(coin() ? "smtpd" : "other") + "\" }";
+        if (f == "header") return header_condition();
+        if (f == "body") {
+            static const char* res[] = {"(?i)unsubscribe", "^Hello", "pills\\\\b", "[0-9]{4}", "x\\\\.test$"};
+            return "body = { regex = \"" + std::string(one(res)) + "\" }";
+        }
         return f + " = " + string_form(f);
     }
 
@@ -66,7 +90,7 @@ public:
         std::ostringstream o;
         o << "[lists]\naddrs = [\"alice@example.org\", \"bob@Example.org\", \"carol@x.test\"]\n"
              "domains = [\"example.org\", \"x.test\"]\nnets = [\"192.0.2.0/24\", \"2001:db8::/32\"]\n";
-        static const char* stages[] = {"connect", "helo", "mail", "rcpt", "rcpt", "rcpt", "data", "eom"};
+        static const char* stages[] = {"connect", "helo", "mail", "rcpt", "rcpt", "rcpt", "data", "header", "header", "eom"};
         static const char* actions[] = {"continue", "continue", "accept", "reject", "defer", "discard", "quarantine"};
         for (int i = 0; i < count; ++i) {
             std::string stage = one(stages);
@@ -83,9 +107,9 @@ public:
                 static const std::map<std::string, int> first = {
                     {"client_ip", 0}, {"client_name", 0}, {"macro", 0}, {"any", 9}, {"not", 9}, {"helo", 1},
                     {"sender", 2}, {"sender_domain", 2}, {"sender_local", 2}, {"auth_user", 2}, {"tls", 2},
-                    {"rcpt", 3}, {"rcpt_domain", 3}, {"rcpt_local", 3}, {"rcpt_count", 3}};
+                    {"rcpt", 3}, {"rcpt_domain", 3}, {"rcpt_local", 3}, {"rcpt_count", 3}, {"header", 5}, {"body", 6}};
                 static const std::map<std::string, int> stage_no = {{"connect", 0}, {"helo", 1}, {"mail", 2},
-                                                                    {"rcpt", 3}, {"data", 4}, {"eom", 6}};
+                                                                    {"rcpt", 3}, {"data", 4}, {"header", 5}, {"eom", 6}};
                 if (first.at(key) > stage_no.at(stage) || !used.insert(key).second) continue;
                 o << "match." << c << "\n";
             }
@@ -119,6 +143,17 @@ public:
             in.m.rcpts.push_back(a);
         }
         in.m.rcpt.set(address());
+        static const char* bodies[] = {"", "Hello,\r\nclick to UNSUBSCRIBE\r\n", "cheap pills\r\n", "order 1234 at x.test",
+                                       "hello pillsx 12"};
+        in.m.body = one(bodies);
+        for (int i = pick(5); i > 0; --i) {
+            HeaderField h;
+            h.name = one(kHeaderNames);
+            h.lname = to_lower(h.name);
+            h.value = one(kHeaderValues);
+            h.folded = to_lower(h.value);
+            in.m.headers.push_back(h);
+        }
         return in;
     }
 
@@ -134,7 +169,7 @@ std::string outcome(const Decision& d) {
 }
 
 TEST(RuleIndex, IndexedEqualsInOrderOnRandomRuleSetsAndSessions) {
-    std::size_t cases = 0, differences = 0, visited_saving = 0;
+    std::size_t cases = 0, differences = 0, visited_saving = 0, header_indexed = 0, body_indexed = 0;
     for (unsigned seed = 1; seed <= 120; ++seed) {
         Gen g(seed);
         auto lr = load_rules_from_string(g.rules(10 + g.pick(150)), "random.toml");
@@ -154,10 +189,14 @@ TEST(RuleIndex, IndexedEqualsInOrderOnRandomRuleSetsAndSessions) {
             }
         }
         for (Stage st : kAllStages) visited_saving += rs.prefilter[index(st)].indexed_rules();
+        header_indexed += rs.prefilter[index(Stage::Header)].indexed_rules();
+        body_indexed += rs.prefilter[index(Stage::Eom)].indexed_rules();
     }
     EXPECT_GE(cases, 100000u);
     EXPECT_EQ(differences, 0u);
     EXPECT_GT(visited_saving, 0u) << "the generator should produce indexable rules";
+    EXPECT_GT(header_indexed, 0u) << "and indexable header rules";
+    EXPECT_GT(body_indexed, 0u) << "and indexable eom rules";
 }
 
 TEST(RuleIndex, LeavesOutRulesWhoseValueCannotMatch) {
@@ -205,6 +244,53 @@ TEST(RuleIndex, FilesEachRuleUnderItsLeastSharedCondition) {
     idx.candidates(Stage::Rcpt, c, m, cand);
     ASSERT_EQ(cand.size(), 1u);
     EXPECT_EQ(evaluate(*lr.ruleset, Stage::Rcpt, c, m).rule->name, "g1234");
+}
+
+TEST(RuleIndex, HeaderValuesAreFiledPerHeaderName) {
+    // 300 header rules: regexes, literals and suffixes on three header names. A message
+    // whose headers match none of them visits none; each match visits its rule only.
+    std::ostringstream o;
+    static const char* names[] = {"Subject", "X-Mailer", "From"};
+    for (int i = 0; i < 300; ++i) {
+        o << "[[rule]]\nname = \"h" << i << "\"\nstage = \"header\"\nmatch.header = { name = \"" << names[i % 3]
+          << "\", value = ";
+        if (i % 3 == 0) o << "{ regex = \"(?i)pills" << i << "\\\\b\" }";
+        if (i % 3 == 1) o << "\"Mailer " << i << "\"";
+        if (i % 3 == 2) o << "{ suffix = \"@bulk" << i << ".example>\" }";
+        o << " }\naction = \"reject\"\n";
+    }
+    auto lr = load_rules_from_string(o.str(), "headers.toml");
+    ASSERT_TRUE(lr.ruleset) << lr.diagnostics.str();
+    const StageIndex& idx = lr.ruleset->prefilter[index(Stage::Header)];
+    EXPECT_EQ(idx.indexed_rules(), 300u);
+    Connection c;
+    Message m;
+    auto add = [&](const char* name, const std::string& value) {
+        HeaderField h{name, to_lower(name), value, to_lower(value)};
+        m.headers.push_back(h);
+    };
+    add("Subject", "cheap pills for everyone");
+    add("X-Mailer", "Mailer 1000");
+    add("From", "Bulk <news@bulk7.example>");  // bulk7: rule h7 tests X-Mailer
+    add("To", "Mailer 4");  // a value of another header's rule
+    std::vector<std::uint32_t> cand;
+    idx.candidates(Stage::Header, c, m, cand);
+    EXPECT_TRUE(cand.empty());
+    struct Case {
+        const char* name;
+        std::string value;
+        const char* rule;
+    } cases[] = {{"Subject", "CHEAP PILLS42 NOW", "h42"}, {"X-Mailer", "Mailer 4", "h4"},
+                 {"from", "News <news@bulk5.example>", "h5"}};
+    for (const auto& k : cases) {
+        m.headers.resize(4);
+        add(k.name, k.value);
+        idx.candidates(Stage::Header, c, m, cand);
+        ASSERT_EQ(cand.size(), 1u) << k.value;
+        EXPECT_EQ(lr.ruleset->rules[cand[0]].name, k.rule);
+        ASSERT_TRUE(evaluate(*lr.ruleset, Stage::Header, c, m).rule);
+        EXPECT_EQ(evaluate(*lr.ruleset, Stage::Header, c, m).rule->name, k.rule);
+    }
 }
 
 }  // namespace
