@@ -199,15 +199,24 @@ TEST(RuleIndex, IndexedEqualsInOrderOnRandomRuleSetsAndSessions) {
     EXPECT_GT(body_indexed, 0u) << "and indexable eom rules";
 }
 
+// Loads `toml` and checks that `indexed` rules of `stage` are pre-filtered; null on failure.
+std::shared_ptr<const Ruleset> load_indexed(const std::string& toml, Stage stage, std::size_t indexed) {
+    auto lr = load_rules_from_string(toml, "index.toml");
+    EXPECT_TRUE(lr.ruleset) << lr.diagnostics.str();
+    if (lr.ruleset) {
+        EXPECT_EQ(lr.ruleset->prefilter[index(stage)].indexed_rules(), indexed);
+    }
+    return lr.ruleset;
+}
+
 TEST(RuleIndex, LeavesOutRulesWhoseValueCannotMatch) {
     std::ostringstream o;
     for (int i = 0; i < 1000; ++i)
         o << "[[rule]]\nname = \"u" << i << "\"\nstage = \"rcpt\"\nmatch.rcpt = \"user" << i
           << "@example.org\"\naction = \"reject\"\nreply = \"user_unknown\"\n";
-    auto lr = load_rules_from_string(o.str(), "many.toml");
-    ASSERT_TRUE(lr.ruleset);
-    const StageIndex& idx = lr.ruleset->prefilter[index(Stage::Rcpt)];
-    EXPECT_EQ(idx.indexed_rules(), 1000u);
+    const auto rs = load_indexed(o.str(), Stage::Rcpt, 1000);
+    ASSERT_TRUE(rs);
+    const StageIndex& idx = rs->prefilter[index(Stage::Rcpt)];
     Connection c;
     Message m;
     m.rcpt.set("User777@EXAMPLE.org");
@@ -217,8 +226,8 @@ TEST(RuleIndex, LeavesOutRulesWhoseValueCannotMatch) {
     m.rcpt.set("user777+tag@EXAMPLE.org");
     idx.candidates(Stage::Rcpt, c, m, cand);
     ASSERT_EQ(cand.size(), 1u);
-    EXPECT_EQ(lr.ruleset->rules[cand[0]].name, "u777");
-    EXPECT_EQ(evaluate(*lr.ruleset, Stage::Rcpt, c, m).rule->name, "u777");
+    EXPECT_EQ(rs->rules[cand[0]].name, "u777");
+    EXPECT_EQ(evaluate(*rs, Stage::Rcpt, c, m).rule->name, "u777");
 }
 
 TEST(RuleIndex, FilesEachRuleUnderItsLeastSharedCondition) {
@@ -229,10 +238,9 @@ TEST(RuleIndex, FilesEachRuleUnderItsLeastSharedCondition) {
     for (int i = 0; i < 2000; ++i)
         o << "[[rule]]\nname = \"g" << i << "\"\nstage = \"rcpt\"\nmatch.rcpt_domain = \"our.example\"\n"
           << "match.sender_domain = \"s" << i << ".example\"\naction = \"defer\"\nreply = \"greylisted\"\n";
-    auto lr = load_rules_from_string(o.str(), "greylist.toml");
-    ASSERT_TRUE(lr.ruleset) << lr.diagnostics.str();
-    const StageIndex& idx = lr.ruleset->prefilter[index(Stage::Rcpt)];
-    EXPECT_EQ(idx.indexed_rules(), 2000u);
+    const auto rs = load_indexed(o.str(), Stage::Rcpt, 2000);
+    ASSERT_TRUE(rs);
+    const StageIndex& idx = rs->prefilter[index(Stage::Rcpt)];
     Connection c;
     Message m;
     m.sender.set("someone@elsewhere.example");
@@ -243,7 +251,7 @@ TEST(RuleIndex, FilesEachRuleUnderItsLeastSharedCondition) {
     m.sender.set("someone@s1234.example");
     idx.candidates(Stage::Rcpt, c, m, cand);
     ASSERT_EQ(cand.size(), 1u);
-    EXPECT_EQ(evaluate(*lr.ruleset, Stage::Rcpt, c, m).rule->name, "g1234");
+    EXPECT_EQ(evaluate(*rs, Stage::Rcpt, c, m).rule->name, "g1234");
 }
 
 TEST(RuleIndex, HeaderValuesAreFiledPerHeaderName) {
@@ -259,10 +267,9 @@ TEST(RuleIndex, HeaderValuesAreFiledPerHeaderName) {
         if (i % 3 == 2) o << "{ suffix = \"@bulk" << i << ".example>\" }";
         o << " }\naction = \"reject\"\n";
     }
-    auto lr = load_rules_from_string(o.str(), "headers.toml");
-    ASSERT_TRUE(lr.ruleset) << lr.diagnostics.str();
-    const StageIndex& idx = lr.ruleset->prefilter[index(Stage::Header)];
-    EXPECT_EQ(idx.indexed_rules(), 300u);
+    const auto rs = load_indexed(o.str(), Stage::Header, 300);
+    ASSERT_TRUE(rs);
+    const StageIndex& idx = rs->prefilter[index(Stage::Header)];
     Connection c;
     Message m;
     auto add = [&](const char* name, const std::string& value) {
@@ -287,9 +294,9 @@ TEST(RuleIndex, HeaderValuesAreFiledPerHeaderName) {
         add(k.name, k.value);
         idx.candidates(Stage::Header, c, m, cand);
         ASSERT_EQ(cand.size(), 1u) << k.value;
-        EXPECT_EQ(lr.ruleset->rules[cand[0]].name, k.rule);
-        ASSERT_TRUE(evaluate(*lr.ruleset, Stage::Header, c, m).rule);
-        EXPECT_EQ(evaluate(*lr.ruleset, Stage::Header, c, m).rule->name, k.rule);
+        EXPECT_EQ(rs->rules[cand[0]].name, k.rule);
+        ASSERT_TRUE(evaluate(*rs, Stage::Header, c, m).rule);
+        EXPECT_EQ(evaluate(*rs, Stage::Header, c, m).rule->name, k.rule);
     }
 }
 
