@@ -1,15 +1,21 @@
 // A small TOML lexer that only knows strings and comments (see toml_guard.hpp).
 #include "rules/toml_guard.hpp"
 
+#include <string>
+
 namespace verdict {
 
 std::optional<TextPos> find_bare_non_ascii(std::string_view s) {
     enum class St { Normal, Comment, Basic, Literal, MlBasic, MlTrim, MlLiteral } st = St::Normal;
     TextPos pos;
-    // A quote opens a string only where TOML allows one (after '=', '[', ',', '{', '.' or
-    // at the start of a line); elsewhere the document is invalid, and what follows is
-    // scanned as bare text, since toml++ may then test it for whitespace.
+    // A quote opens a string only where TOML allows one (after '=', '[', ',', '{' or at the
+    // start of a line, and after '.' in a key); elsewhere the document is invalid, and what
+    // follows is scanned as bare text, since toml++ may then test it for whitespace.
+    // `value` is true from '=' to the end of the value; `open` holds the arrays ('[') and
+    // inline tables ('{') the value is in, whose keys are keys again.
     char last = '\n';
+    bool value = false;
+    std::string open;
     auto starts = [&](std::size_t i, std::string_view w) { return s.substr(i, w.size()) == w; };
     for (std::size_t i = 0; i < s.size(); ++i) {
         const unsigned char c = static_cast<unsigned char>(s[i]);
@@ -23,13 +29,18 @@ std::optional<TextPos> find_bare_non_ascii(std::string_view s) {
         switch (st) {
             case St::Normal: {
                 if (c >= 0x80) return here;
-                const bool may_open = last == '=' || last == '[' || last == ',' || last == '{' || last == '.' ||
-                                      last == '\n';
+                const bool may_open = last == '=' || last == '[' || last == ',' || last == '{' ||
+                                      (last == '.' && !value) || last == '\n';
                 if (c == '#') st = St::Comment;
                 else if (may_open && starts(i, "\"\"\"")) st = St::MlBasic, i += 2, pos.column += 2;
                 else if (may_open && starts(i, "'''")) st = St::MlLiteral, i += 2, pos.column += 2;
                 else if (may_open && c == '"') st = St::Basic;
                 else if (may_open && c == '\'') st = St::Literal;
+                if (c == '=') value = true;
+                else if (value && (c == '[' || c == '{')) open += static_cast<char>(c);
+                else if (!open.empty() && (c == ']' || c == '}')) open.pop_back();
+                if (c == '{' || (c == ',' && !open.empty() && open.back() == '{')) value = false;  // a key next
+                if (c == '\n' && open.empty()) value = false;
                 if (c == '\n') last = '\n';
                 else if (c != ' ' && c != '\t' && c != '\r') last = static_cast<char>(c);
                 break;

@@ -183,6 +183,8 @@ INSTANTIATE_TEST_SUITE_P(
         Regression{"quote where no string may start", "l=0\"\xc6\xa6", "f.toml:1:5: error: TOML syntax: a non-ASCII"},
         Regression{"after a line-ending backslash", "s = \"\"\"\\\n\xc2\xa7\"\"\"\n", "f.toml:2:1: error: TOML syntax: a non-ASCII"},
         Regression{"after a backslash and spaces", "s = \"\"\"\\  \n\xc2\xa7\"\"\"\n", "f.toml:2:1: error: TOML syntax"},
+        // A '.' in a value does not open a string as it does in a dotted key.
+        Regression{"quote after a dot in a value", "a = 8`q1\"5.\"z\xef\xb3\xbf\"\n", "f.toml:1:14: error: TOML syntax: a non-ASCII"},
         // A rule name with a newline went raw into later messages.
         Regression{"raw rule name", "[[rule]]\nname=\"\\n\"", "rule name '\\x0a' is not valid"},
         // An invalid list name went raw into a later "did you mean" hint.
@@ -195,6 +197,9 @@ TEST(TomlGuard, NonAsciiInsideStringsAndCommentsIsFine) {
                                     "y = [\"\"\"\n\xce\x94\n\"\"\"]\n",
                                     "ok.toml");
     EXPECT_TRUE(r.ruleset) << r.diagnostics.str();
+    // A quoted key after a dot is a string too: the table is read (and its key refused).
+    auto k = load_rules_from_string("[settings.\"\xce\x94\"]\n", "key.toml");
+    EXPECT_NE(k.diagnostics.str().find("unknown key"), std::string::npos) << k.diagnostics.str();
 }
 
 }  // namespace
