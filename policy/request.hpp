@@ -25,8 +25,9 @@ struct Limits {
 std::string check_limits(const Limits& l);
 
 // One request's attributes: names and values in one buffer, an index sorted by a hash of
-// the name (found by binary search on integers). A name given twice keeps its last value. Built and searched without an allocation per
-// attribute; clear() keeps the capacity for the next request.
+// the name (found by binary search on integers). A name given twice keeps its last value.
+// Built and searched without an allocation per attribute; clear() keeps the capacity for
+// the next request.
 class Request {
 public:
     Request() = default;

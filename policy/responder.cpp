@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <mutex>
 #include <optional>
 
 #include "rules/printable.hpp"
@@ -21,7 +22,6 @@ struct Responder::Instance {
     SmtpSession session;
     bool connected = false, greeted = false, mailed = false;
     std::optional<Decision> refusal;  // a refused connection or message answers every later request
-    std::chrono::steady_clock::time_point used = std::chrono::steady_clock::now();
 };
 
 namespace {
@@ -174,7 +174,6 @@ std::string Responder::answer(const Request& r) {
         std::string out;
         {
             std::lock_guard lock(in->mu);
-            in->used = std::chrono::steady_clock::now();
             out = "action=" + respond(*in, r) + "\n\n";
         }
         if (get(r, "protocol_state") == "END-OF-MESSAGE" && !get(r, "instance").empty())

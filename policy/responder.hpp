@@ -3,9 +3,7 @@
 // earlier stages) is kept per Postfix "instance" so decisions match the milter's.
 #pragma once
 
-#include <chrono>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "policy/instance_table.hpp"

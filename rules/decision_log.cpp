@@ -7,8 +7,6 @@
 #include <algorithm>
 #include <cerrno>
 
-#include <ctime>
-
 #include "rules/printable.hpp"
 
 namespace verdict {

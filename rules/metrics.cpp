@@ -31,18 +31,13 @@ void Metrics::add(Counts& m, std::string_view key, std::int64_t delta) {
 
 void Metrics::record(std::string_view fe, const Decision& d, std::chrono::nanoseconds latency) {
     const double seconds = std::chrono::duration<double>(latency).count();
-    auto hit = [this](const std::string& rule, Mode mode) {
-        auto it = rule_hits_.find(rule);
-        if (it == rule_hits_.end()) it = rule_hits_.emplace(rule, std::array<std::uint64_t, 2>{}).first;
-        ++it->second[mode == Mode::Monitor ? 1 : 0];
-    };
     const DecisionView key{fe, d.stage, d.action, d.reply.code};
     std::lock_guard lock(mu_);
     auto it = decisions_.find(key);
     if (it == decisions_.end()) it = decisions_.emplace(DecisionKey{fe, d.stage, d.action, d.reply.code}, 0).first;
     ++it->second;
-    if (d.rule) hit(d.rule->name, Mode::Enforce);
-    for (const Rule* r : d.monitor_hits) hit(r->name, Mode::Monitor);
+    if (d.rule) ++rule_hits_[d.rule->name][0];  // [enforce, monitor]
+    for (const Rule* r : d.monitor_hits) ++rule_hits_[r->name][1];
     std::size_t b = 0;
     while (b < kLatencyBuckets.size() && seconds > kLatencyBuckets[b]) ++b;
     ++latency_buckets_[b];
